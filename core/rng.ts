@@ -1,0 +1,35 @@
+import seedrandom from 'seedrandom';
+
+/**
+ * A reproducible stream of uniform numbers in [0, 1). One stream per purpose (design.md section 2):
+ * `connectivity`, `weights`, `input`, `chip`, `trial`, `data`, `init`, ... so that drawing more numbers
+ * for one purpose never shifts another's.
+ */
+export interface RandomStream {
+  /** Uniform in [0, 1), 53-bit resolution. */
+  next(): number;
+}
+
+/** Opens the stream named `purpose` (e.g. `connectivity/exc->inh`) of master seed `seed`. */
+export function randomStream(seed: number | string, purpose: string): RandomStream {
+  const prng = seedrandom(`${seed}\u0000${purpose}`);
+  return { next: () => prng.double() };
+}
+
+/** A standard normal draw (Box-Muller on two uniforms; the second variate is discarded for simplicity). */
+export function normalDraw(stream: RandomStream): number {
+  let u = stream.next();
+  while (u === 0) u = stream.next();
+  const v = stream.next();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+/** An integer uniform in [0, n). */
+export function integerDraw(stream: RandomStream, n: number): number {
+  return Math.floor(stream.next() * n);
+}
+
+/** Exponentially distributed waiting time with the given rate (events per unit time). */
+export function exponentialDraw(stream: RandomStream, rate: number): number {
+  return -Math.log(1 - stream.next()) / rate;
+}
