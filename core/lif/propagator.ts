@@ -1,0 +1,85 @@
+import type { LifConstants } from './constants.ts';
+
+/**
+ * Slots of the scratch array filled by {@link propagateFree}: membrane potential (mV), excitatory and
+ * inhibitory synaptic current (nA), dV/dt (mV/ms) and d2V/dt2 (mV/ms^2), all at the requested time.
+ */
+export const V = 0;
+export const I_EXC = 1;
+export const I_INH = 2;
+export const DV_DT = 3;
+export const D2V_DT2 = 4;
+
+/** A scratch array with the five slots above. */
+export function propagationScratch(): Float64Array {
+  return new Float64Array(5);
+}
+
+/**
+ * Exact free evolution (no spike, no refractoriness) of neuron `i` from (v0, iExc0, iInh0) over `t` ms
+ * (design.md section 1): I(t) = I0 e^{-b t}, V(t) = c + (v0 - c) e^{-a t} + (I_E0 K_E(t) + I_I0 K_I(t)) / C_m,
+ * with K the kernel of constants.ts. Writes V, currents and the first two derivatives of V into `out`.
+ * e^{-b t} is formed as e^{-a t} (1 + expm1(-(b - a) t)) so that one exp serves both terms.
+ */
+export function propagateFree(
+  k: LifConstants,
+  i: number,
+  v0: number,
+  iExc0: number,
+  iInh0: number,
+  t: number,
+  out: Float64Array,
+): void {
+  const a = k.rateMem[i];
+  const dE = k.rateDiffExc[i];
+  const dI = k.rateDiffInh[i];
+  const c = k.vAsymptoteMv[i];
+  const invC = k.invCapacitance[i];
+  const ea = Math.exp(-a * t);
+
+  let eE: number;
+  let kE: number;
+  const xE = dE * t;
+  if (xE === 0) {
+    eE = ea;
+    kE = t * ea;
+  } else if (xE < -700) {
+    eE = Math.exp(-k.rateExc[i] * t);
+    kE = (ea - eE) / dE;
+  } else {
+    const m = Math.expm1(-xE);
+    eE = ea + ea * m;
+    kE = (ea * -m) / dE;
+  }
+
+  let eI: number;
+  let kI: number;
+  if (dI === dE) {
+    eI = eE;
+    kI = kE;
+  } else {
+    const xI = dI * t;
+    if (xI === 0) {
+      eI = ea;
+      kI = t * ea;
+    } else if (xI < -700) {
+      eI = Math.exp(-k.rateInh[i] * t);
+      kI = (ea - eI) / dI;
+    } else {
+      const m = Math.expm1(-xI);
+      eI = ea + ea * m;
+      kI = (ea * -m) / dI;
+    }
+  }
+
+  const iE = iExc0 * eE;
+  const iI = iInh0 * eI;
+  const v = c + (v0 - c) * ea + invC * (iExc0 * kE + iInh0 * kI);
+  // the ODE itself: C dV/dt = g_l (c - V) + I_E + I_I, and its derivative
+  const dv = a * (c - v) + invC * (iE + iI);
+  out[V] = v;
+  out[I_EXC] = iE;
+  out[I_INH] = iI;
+  out[DV_DT] = dv;
+  out[D2V_DT2] = -a * dv - invC * (k.rateExc[i] * iE + k.rateInh[i] * iI);
+}
