@@ -1,0 +1,295 @@
+import { LIF_PARAM_FIELDS, type LifParamArrays } from '../lif/params.ts';
+import type { LifPopulation, Network, Projection, RecordingSpec } from '../network/network.ts';
+import { neuronStateArrays, type NeuronDynamics } from '../substrate/dynamics.ts';
+import type { Observation } from '../substrate/substrate.ts';
+import { EventQueue } from './eventQueue.ts';
+import { InputBuffers } from './inputBuffers.ts';
+import { SpikeRecorder, type MembraneTrace, type SpikeTable } from './recorder.ts';
+import { planSchedule } from './schedule.ts';
+
+/** Counts from one run. */
+export interface RunStatistics {
+  /** Spikes emitted by LIF neurons (recorded or not). */
+  readonly spikesEmitted: number;
+  /** Synaptic events applied to LIF neurons from spike-source populations. */
+  readonly externalEvents: number;
+  /** Synaptic events applied to LIF neurons from LIF populations. */
+  readonly recurrentEvents: number;
+  /** Number of lookahead windows the run was split into. */
+  readonly windows: number;
+  readonly windowMs: number;
+}
+
+export interface RunResult {
+  readonly spikes: SpikeTable;
+  readonly traces: readonly MembraneTrace[];
+  readonly statistics: RunStatistics;
+}
+
+export interface RunOptions<C> {
+  readonly network: Network;
+  readonly dynamics: NeuronDynamics<C>;
+  readonly durationMs: number;
+  readonly recording: RecordingSpec;
+  readonly observation?: Observation;
+  /** Called after each window with the simulated time reached (ms). */
+  readonly onProgress?: (simulatedMs: number) => void;
+}
+
+const FIRE = 0;
+const INPUT = 1;
+
+/** Concatenates the parameters of all LIF populations into one array set (global neuron order). */
+function concatenateParams(pops: readonly LifPopulation[], total: number): LifParamArrays {
+  const out = { size: total } as { size: number } & Record<(typeof LIF_PARAM_FIELDS)[number], Float64Array>;
+  for (const field of LIF_PARAM_FIELDS) {
+    const arr = new Float64Array(total);
+    let offset = 0;
+    for (const p of pops) {
+      arr.set(p.params[field], offset);
+      offset += p.size;
+    }
+    out[field] = arr;
+  }
+  return out;
+}
+
+/**
+ * Runs a realised network with exact event-driven dynamics (design.md section 2 and 2b).
+ *
+ * Time is cut into lookahead windows no longer than the smallest positive LIF-to-LIF delay. At the start of
+ * a window every input that can arrive in it is already known: spike-source spikes (streamed per source
+ * neuron) and deliveries of earlier spikes (one heap entry per emitted spike and outgoing projection,
+ * fanned out over the projection's CSR row). Each neuron then sweeps its own inputs in time order, solving
+ * exactly for threshold crossings between consecutive inputs; spikes over zero-delay projections reach
+ * populations later in the group order within the same window, and populations joined in a zero-delay
+ * cycle are run event by event on a shared queue with lazily invalidated crossing predictions.
+ */
+export function runNetwork<C>(options: RunOptions<C>): RunResult {
+  const { network, dynamics: dyn, durationMs, recording, observation } = options;
+  const pops = network.populations;
+  const projections = network.projections;
+
+  // Global LIF neuron numbering.
+  const offset = new Int32Array(pops.length).fill(-1);
+  const lifPops: LifPopulation[] = [];
+  let total = 0;
+  pops.forEach((p, idx) => {
+    if (p.kind === 'lif') {
+      offset[idx] = total;
+      total += p.size;
+      lifPops.push(p);
+    }
+  });
+  const popOf = new Int32Array(total);
+  pops.forEach((p, idx) => {
+    if (p.kind === 'lif') popOf.fill(idx, offset[idx], offset[idx] + p.size);
+  });
+
+  const k = dyn.prepare(concatenateParams(lifPops, total));
+  const s = neuronStateArrays(total);
+  for (const p of lifPops) s.vMv.set(p.initialVMv, offset[pops.indexOf(p)]);
+
+  const schedule = planSchedule(network);
+  const groupOfPop = new Int32Array(pops.length).fill(-1);
+  schedule.groups.forEach((g, gi) => g.populations.forEach((p) => (groupOfPop[p] = gi)));
+
+  const outgoing: Projection[][] = pops.map(() => []);
+  const outgoingIndex: number[][] = pops.map(() => []);
+  const external: number[] = [];
+  projections.forEach((p, idx) => {
+    if (pops[p.source].kind === 'lif') {
+      outgoing[p.source].push(p);
+      outgoingIndex[p.source].push(idx);
+    } else external.push(idx);
+  });
+  const sourcePointer = external.map((idx) => new Int32Array(pops[projections[idx].source].size));
+
+  const buffers = new InputBuffers(total);
+  const deliveries = new EventQueue();
+  const groupQueue = new EventQueue();
+  const version = new Int32Array(total);
+
+  // Recording.
+  const recordSpikes = new Uint8Array(pops.length);
+  for (const p of recording.spikes ?? pops.map((_, i) => i).filter((i) => pops[i].kind === 'lif')) {
+    recordSpikes[p] = 1;
+  }
+  const spikes = new SpikeRecorder();
+  const traces: { population: number; neuron: number; dtMs: number; vMv: Float64Array; next: number }[] = [];
+  const tracesOf: number[][] = [];
+  for (const req of recording.membrane ?? []) {
+    const count = Math.max(0, Math.ceil(durationMs / req.dtMs - 1e-9));
+    for (const n of req.indices) {
+      const g = offset[req.population] + n;
+      (tracesOf[g] ??= []).push(traces.length);
+      traces.push({ population: req.population, neuron: n, dtMs: req.dtMs, vMv: new Float64Array(count), next: 0 });
+    }
+  }
+  const traced = new Uint8Array(total);
+  tracesOf.forEach((_, g) => (traced[g] = 1));
+
+  const sampleBefore = (i: number, t: number): void => {
+    for (const ti of tracesOf[i]) {
+      const tr = traces[ti];
+      while (tr.next < tr.vMv.length && tr.next * tr.dtMs < t) {
+        tr.vMv[tr.next] = dyn.membranePotentialAt(s, k, i, tr.next * tr.dtMs);
+        tr.next++;
+      }
+    }
+  };
+
+  let externalEvents = 0;
+  let recurrentEvents = 0;
+  let spikesEmitted = 0;
+
+  const deliverRow = (projIdx: number, pre: number, t: number): number => {
+    const proj = projections[projIdx];
+    const syn = proj.synapses;
+    const base = offset[proj.target];
+    const from = syn.rowStart[pre];
+    const to = syn.rowStart[pre + 1];
+    const targets = syn.targets;
+    const weights = syn.weights;
+    for (let e = from; e < to; e++) buffers.insert(base + targets[e], t, weights[e]);
+    return to - from;
+  };
+
+  const emit = (i: number, t: number): void => {
+    spikesEmitted++;
+    const pop = popOf[i];
+    const local = i - offset[pop];
+    if (recordSpikes[pop] === 1) {
+      const observed = observation === undefined ? t : observation.spikeTime(pop, local, t);
+      if (observed === observed) spikes.add(pop, local, observed);
+    }
+    const outs = outgoing[pop];
+    for (let o = 0; o < outs.length; o++) {
+      const proj = outs[o];
+      const arrival = t + proj.delayMs;
+      if (!(arrival < durationMs)) continue;
+      if (proj.delayMs > 0) deliveries.push(arrival, 0, local, outgoingIndex[pop][o]);
+      else recurrentEvents += deliverRow(outgoingIndex[pop][o], local, t);
+    }
+  };
+
+  const sweep = (i: number, end: number): void => {
+    const n = buffers.length[i];
+    const times = buffers.times[i];
+    const weights = buffers.weights[i];
+    const isTraced = traced[i] === 1;
+    let pos = 0;
+    for (;;) {
+      const hasInput = pos < n;
+      const tIn = hasInput ? times[pos] : end;
+      const tc = dyn.nextSpikeTime(s, k, i, tIn);
+      if (tc < tIn || (hasInput && tc === tIn)) {
+        if (isTraced) sampleBefore(i, tc);
+        dyn.advanceTo(s, k, i, tc);
+        dyn.fire(s, k, i);
+        emit(i, tc);
+        continue;
+      }
+      if (!hasInput) break;
+      if (isTraced) sampleBefore(i, tIn);
+      dyn.advanceTo(s, k, i, tIn);
+      dyn.receive(s, k, i, weights[pos]);
+      pos++;
+    }
+    buffers.clear(i);
+  };
+
+  const scheduleNeuron = (i: number, end: number): void => {
+    version[i]++;
+    const pos = buffers.position[i];
+    const hasInput = pos < buffers.length[i];
+    const tIn = hasInput ? buffers.times[i][pos] : end;
+    const tc = dyn.nextSpikeTime(s, k, i, tIn);
+    if (tc < tIn || (hasInput && tc === tIn)) groupQueue.push(tc, FIRE, i, version[i]);
+    else if (hasInput) groupQueue.push(tIn, INPUT, i, version[i]);
+  };
+
+  const runEventDriven = (populations: readonly number[], group: number, end: number): void => {
+    groupQueue.clear();
+    for (const p of populations) for (let i = offset[p]; i < offset[p] + pops[p].size; i++) scheduleNeuron(i, end);
+    while (groupQueue.size > 0) {
+      groupQueue.pop();
+      const t = groupQueue.lastTime;
+      const i = groupQueue.lastA;
+      if (groupQueue.lastB !== version[i]) continue; // superseded prediction
+      if (traced[i] === 1) sampleBefore(i, t);
+      dyn.advanceTo(s, k, i, t);
+      if (groupQueue.lastKind === FIRE) {
+        dyn.fire(s, k, i);
+        emit(i, t);
+        // zero-delay targets inside the group got an input now: re-predict them
+        const pop = popOf[i];
+        const outs = outgoing[pop];
+        for (let o = 0; o < outs.length; o++) {
+          const proj = outs[o];
+          if (proj.delayMs > 0 || groupOfPop[proj.target] !== group) continue;
+          const syn = proj.synapses;
+          const local = i - offset[pop];
+          for (let e = syn.rowStart[local]; e < syn.rowStart[local + 1]; e++) {
+            scheduleNeuron(offset[proj.target] + syn.targets[e], end);
+          }
+        }
+      } else {
+        dyn.receive(s, k, i, buffers.weights[i][buffers.position[i]]);
+        buffers.position[i]++;
+      }
+      scheduleNeuron(i, end);
+    }
+    for (const p of populations) for (let i = offset[p]; i < offset[p] + pops[p].size; i++) buffers.clear(i);
+  };
+
+  const windowMs = schedule.windowMs;
+  let windows = 0;
+  let start = 0;
+  while (start < durationMs) {
+    const end = Math.min(start + windowMs, durationMs);
+    windows++;
+    // Spike-source spikes arriving in [start, end).
+    for (let x = 0; x < external.length; x++) {
+      const projIdx = external[x];
+      const proj = projections[projIdx];
+      const src = pops[proj.source];
+      if (src.kind !== 'source') continue;
+      const ptr = sourcePointer[x];
+      const d = proj.delayMs;
+      for (let j = 0; j < src.size; j++) {
+        const times = src.spikeTimesMs[j];
+        let q = ptr[j];
+        while (q < times.length && times[q] + d < end) {
+          externalEvents += deliverRow(projIdx, j, times[q] + d);
+          q++;
+        }
+        ptr[j] = q;
+      }
+    }
+    // Earlier LIF spikes arriving in [start, end).
+    while (deliveries.peekTime() < end) {
+      deliveries.pop();
+      recurrentEvents += deliverRow(deliveries.lastB, deliveries.lastA, deliveries.lastTime);
+    }
+    for (let g = 0; g < schedule.groups.length; g++) {
+      const group = schedule.groups[g];
+      if (group.eventDriven) runEventDriven(group.populations, g, end);
+      else {
+        for (const p of group.populations) {
+          const last = offset[p] + pops[p].size;
+          for (let i = offset[p]; i < last; i++) sweep(i, end);
+        }
+      }
+    }
+    start = end;
+    options.onProgress?.(end);
+  }
+  for (let i = 0; i < total; i++) if (traced[i] === 1) sampleBefore(i, durationMs);
+
+  return {
+    spikes: spikes.finish(),
+    traces: traces.map(({ population, neuron, dtMs, vMv }) => ({ population, neuron, dtMs, vMv })),
+    statistics: { spikesEmitted, externalEvents, recurrentEvents, windows, windowMs },
+  };
+}

@@ -1,0 +1,64 @@
+import { randomStream } from '../rng.ts';
+import type { SimulationSpec } from '../simulation.ts';
+import { getSubstrate } from '../substrate/registry.ts';
+import type { RealiseContext, Substrate } from '../substrate/substrate.ts';
+import type { MembraneTrace, SpikeTable } from './recorder.ts';
+import { runNetwork, type RunStatistics } from './runNetwork.ts';
+
+export interface SimulateOptions {
+  /** Use this substrate instead of looking up `spec.substrate.name` in the registry. */
+  readonly substrate?: Substrate;
+  /** Trial number: selects the trial-to-trial noise stream (default 0). */
+  readonly trial?: number;
+  /** Called after each lookahead window with the simulated time reached (ms). */
+  readonly onProgress?: (simulatedMs: number, durationMs: number) => void;
+}
+
+/** The outcome of a simulation. */
+export interface SimulationResult {
+  /** Population names, indexed like `spikes.population`. */
+  readonly populationNames: readonly string[];
+  /** Recorded spikes sorted by (time, population, neuron). */
+  readonly spikes: SpikeTable;
+  readonly traces: readonly MembraneTrace[];
+  readonly durationMs: number;
+  readonly statistics: RunStatistics;
+}
+
+/** The realise context for a run: named chip and trial streams (design.md section 2). */
+export function realiseContext(spec: SimulationSpec, trial: number): RealiseContext {
+  return {
+    seed: spec.seed,
+    trial,
+    options: spec.substrate.options,
+    chipStream: (chipSeed, purpose) => randomStream(`chip:${chipSeed}`, purpose),
+    trialStream: (purpose) => randomStream(spec.seed, `trial/${trial}/${purpose}`),
+  };
+}
+
+/**
+ * Simulates `spec` on its substrate: the substrate realises the network, the engine runs it exactly,
+ * and the substrate's observation model (if any) shapes what is recorded. Deterministic for a given spec.
+ */
+export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): SimulationResult {
+  const substrate = options.substrate ?? getSubstrate(spec.substrate.name);
+  substrate.validateOptions(spec.substrate.options);
+  const context = realiseContext(spec, options.trial ?? 0);
+  const network = substrate.realise(spec.network, context);
+  const onProgress = options.onProgress;
+  const result = runNetwork({
+    network,
+    dynamics: substrate.dynamics,
+    durationMs: spec.durationMs,
+    recording: spec.recording,
+    observation: substrate.observation?.(network, context),
+    onProgress: onProgress === undefined ? undefined : (t) => onProgress(t, spec.durationMs),
+  });
+  return {
+    populationNames: spec.network.populations.map((p) => p.name),
+    spikes: result.spikes,
+    traces: result.traces,
+    durationMs: spec.durationMs,
+    statistics: result.statistics,
+  };
+}

@@ -1,0 +1,89 @@
+import type { NeuronDynamics, NeuronStateArrays } from '../substrate/dynamics.ts';
+import { lifConstants, type LifConstants } from './constants.ts';
+import type { LifParamArrays } from './params.ts';
+import { I_EXC, I_INH, V, propagateFree, propagationScratch } from './propagator.ts';
+import { firstCrossingTime } from './thresholdCrossing.ts';
+
+const scratch = propagationScratch();
+
+/** Decays the synaptic currents of neuron i over dt while V is held (refractory period). */
+function decayCurrents(s: NeuronStateArrays, k: LifConstants, i: number, dt: number): void {
+  const eE = Math.exp(-k.rateExc[i] * dt);
+  s.iExcNa[i] *= eE;
+  s.iInhNa[i] *= k.rateInh[i] === k.rateExc[i] ? eE : Math.exp(-k.rateInh[i] * dt);
+}
+
+/**
+ * The exact current-based LIF dynamics of design.md section 1: analytic propagation between events,
+ * V held at v_reset for tau_refrac after a spike while the currents keep evolving, exact threshold search.
+ */
+export const lifDynamics: NeuronDynamics<LifConstants> = {
+  prepare(params: LifParamArrays): LifConstants {
+    return lifConstants(params);
+  },
+
+  advanceTo(s, k, i, t) {
+    let t0 = s.lastMs[i];
+    if (!(t > t0)) return;
+    const ref = s.refractoryUntilMs[i];
+    if (ref > t0) {
+      const held = t < ref ? t : ref;
+      decayCurrents(s, k, i, held - t0);
+      s.vMv[i] = k.vResetMv[i];
+      if (t <= ref) {
+        s.lastMs[i] = t;
+        return;
+      }
+      t0 = ref;
+    }
+    propagateFree(k, i, s.vMv[i], s.iExcNa[i], s.iInhNa[i], t - t0, scratch);
+    s.vMv[i] = scratch[V];
+    s.iExcNa[i] = scratch[I_EXC];
+    s.iInhNa[i] = scratch[I_INH];
+    s.lastMs[i] = t;
+  },
+
+  receive(s, _k, i, w) {
+    if (w >= 0) s.iExcNa[i] += w;
+    else s.iInhNa[i] += w;
+  },
+
+  nextSpikeTime(s, k, i, tLimit) {
+    let t0 = s.lastMs[i];
+    let v = s.vMv[i];
+    let iE = s.iExcNa[i];
+    let iI = s.iInhNa[i];
+    const ref = s.refractoryUntilMs[i];
+    if (ref > t0) {
+      if (ref >= tLimit) return Infinity;
+      const eE = Math.exp(-k.rateExc[i] * (ref - t0));
+      iE *= eE;
+      iI *= k.rateInh[i] === k.rateExc[i] ? eE : Math.exp(-k.rateInh[i] * (ref - t0));
+      v = k.vResetMv[i];
+      t0 = ref;
+    }
+    const dt = firstCrossingTime(k, i, v, iE, iI, tLimit - t0);
+    if (dt === Infinity) return Infinity;
+    const t = t0 + dt;
+    return t < tLimit ? t : tLimit;
+  },
+
+  fire(s, k, i) {
+    s.vMv[i] = k.vResetMv[i];
+    s.refractoryUntilMs[i] = s.lastMs[i] + k.tauRefracMs[i];
+  },
+
+  membranePotentialAt(s, k, i, t) {
+    let t0 = s.lastMs[i];
+    const ref = s.refractoryUntilMs[i];
+    if (ref > t0) {
+      if (t <= ref) return k.vResetMv[i];
+      const eE = Math.exp(-k.rateExc[i] * (ref - t0));
+      const eI = Math.exp(-k.rateInh[i] * (ref - t0));
+      propagateFree(k, i, k.vResetMv[i], s.iExcNa[i] * eE, s.iInhNa[i] * eI, t - ref, scratch);
+      return scratch[V];
+    }
+    propagateFree(k, i, s.vMv[i], s.iExcNa[i], s.iInhNa[i], t - t0, scratch);
+    return scratch[V];
+  },
+};

@@ -1,0 +1,21 @@
+import type { LifConstants } from '../../core/lif/constants.ts';
+import { lifDynamics } from '../../core/lif/lifDynamics.ts';
+import type { Substrate } from '../../core/substrate/substrate.ts';
+
+/**
+ * The equations and nothing else: the realised network is the nominal one and the dynamics are the
+ * exact LIF propagator of core/lif.
+ */
+export const idealSubstrate: Substrate<LifConstants> = {
+  name: 'ideal',
+  description: 'the model equations exactly, with nominal parameters and no noise',
+  validateOptions(options) {
+    for (const key of Object.keys(options)) {
+      throw new Error(`/substrate/${key}: unknown option for substrate 'ideal' (it takes none)`);
+    }
+  },
+  realise(network) {
+    return network;
+  },
+  dynamics: lifDynamics,
+};
