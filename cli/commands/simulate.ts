@@ -1,0 +1,47 @@
+import { Command, Option } from 'commander';
+import { loadConfigFile } from '../../core/config/index.ts';
+import { simulate } from '../../core/engine/simulate.ts';
+import { getSubstrate, substrateNames } from '../../core/substrate/registry.ts';
+import type { SimulationSpec } from '../../core/simulation.ts';
+import { formatResult, spikeSummary, type OutputFormat } from '../formatResult.ts';
+import { UsageError, writeFileAtomic, type CliIo } from '../io.ts';
+import { startProgress } from '../progress.ts';
+
+/** Checks the substrate's own options, reporting them as a usage error. */
+export function checkSubstrateOptions(spec: SimulationSpec): void {
+  try {
+    getSubstrate(spec.substrate.name).validateOptions(spec.substrate.options);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Runs a spec with a progress bar on a terminal. */
+export function runWithProgress(spec: SimulationSpec, io: CliIo) {
+  const progress = startProgress(io, spec.durationMs, 'simulating', 'ms');
+  try {
+    return simulate(spec, { onProgress: (t) => progress.update(t) });
+  } finally {
+    progress.stop();
+  }
+}
+
+export function simulateCommand(io: CliIo): Command {
+  return new Command('simulate')
+    .description('simulate a network given as a JSON config (see docs/config.md) and write its spikes and traces')
+    .argument('<config>', 'path of the JSON config file')
+    .option('-o, --out <file>', 'write the result to this file (atomically) instead of standard output')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['json', 'csv']).default('json'))
+    .option('-q, --quiet', 'do not print the spike summary to standard error when writing to --out')
+    .action(async (configPath: string, opts: { out?: string; format: OutputFormat; quiet?: boolean }) => {
+      const spec = await loadConfigFile(configPath, { knownSubstrates: substrateNames() });
+      checkSubstrateOptions(spec);
+      const result = runWithProgress(spec, io);
+      const text = formatResult(result, opts.format);
+      if (opts.out === undefined) io.stdout(text);
+      else {
+        await writeFileAtomic(opts.out, text);
+        if (opts.quiet !== true) io.stderr(`wrote ${opts.out}\n${spikeSummary(result, spec)}`);
+      }
+    });
+}
