@@ -1,0 +1,237 @@
+import { integerDraw, type RandomStream } from '../rng.ts';
+import { ConfigError, childPointer } from './configError.ts';
+import type { ConnectorConfig } from './schema.ts';
+
+/*
+ * Connection generation for the config connectors (PyNN names). Each connector yields (pre, post) pairs
+ * in a documented generation order, which is also the order of per-connection weight lists and of
+ * weight draws (docs/config.md, "Connectors"):
+ *   all_to_all, fixed_probability: pre-major (pre 0: post 0..n-1, pre 1: ...);
+ *   fixed_in_degree: post-major (for each post, its n sources in ascending order);
+ *   one_to_one: by index; from_list: list order.
+ */
+
+/** What the connector needs to know about the two populations. */
+export interface ConnectorEnds {
+  readonly sourceName: string;
+  readonly targetName: string;
+  readonly nPre: number;
+  readonly nPost: number;
+  /** Source and target are the same population (self-connections are i -> i then). */
+  readonly samePopulation: boolean;
+}
+
+/** Generated connections in generation order. */
+export interface Connections {
+  readonly count: number;
+  readonly pre: Int32Array;
+  readonly post: Int32Array;
+  /**
+   * Weights given inside a from_list entry (nA), NaN where the entry has none; undefined for other
+   * connectors.
+   */
+  readonly listWeights?: Float64Array;
+}
+
+/** Checks the cross-field rules of a connector (sizes, indices); `path` points at the connector. */
+export function checkConnector(connector: ConnectorConfig, path: string, ends: ConnectorEnds): void {
+  switch (connector.type) {
+    case 'all_to_all':
+    case 'fixed_probability':
+      return;
+    case 'one_to_one':
+      if (ends.nPre !== ends.nPost) {
+        throw new ConfigError(
+          path,
+          `one_to_one needs populations of equal size, but source '${ends.sourceName}' has ${ends.nPre} ` +
+            `neurons and target '${ends.targetName}' has ${ends.nPost}`,
+        );
+      }
+      return;
+    case 'fixed_in_degree': {
+      const available = availableSources(connector.allow_self_connections, ends);
+      if (connector.n > available) {
+        const why =
+          available < ends.nPre ? ' (self-connections are not allowed)' : '';
+        throw new ConfigError(
+          childPointer(path, 'n'),
+          `fixed_in_degree n = ${connector.n} exceeds the ${available} available sources per target in ` +
+            `'${ends.sourceName}'${why}`,
+        );
+      }
+      return;
+    }
+    case 'from_list':
+      connector.connections.forEach((entry, k) => {
+        if (entry[0] >= ends.nPre) {
+          throw new ConfigError(
+            childPointer(path, 'connections', k, 0),
+            `presynaptic index ${entry[0]} out of range (source '${ends.sourceName}' has ${ends.nPre} neurons)`,
+          );
+        }
+        if (entry[1] >= ends.nPost) {
+          throw new ConfigError(
+            childPointer(path, 'connections', k, 1),
+            `postsynaptic index ${entry[1]} out of range (target '${ends.targetName}' has ${ends.nPost} neurons)`,
+          );
+        }
+      });
+      return;
+  }
+}
+
+function allowSelf(flag: boolean | undefined, ends: ConnectorEnds): boolean {
+  return !ends.samePopulation || flag !== false;
+}
+
+function availableSources(flag: boolean | undefined, ends: ConnectorEnds): number {
+  return allowSelf(flag, ends) ? ends.nPre : ends.nPre - 1;
+}
+
+/** A growable pair buffer (avoids number[] boxing for large projections). */
+class PairBuffer {
+  pre: Int32Array = new Int32Array(64);
+  post: Int32Array = new Int32Array(64);
+  count = 0;
+
+  push(i: number, j: number): void {
+    if (this.count === this.pre.length) {
+      const grow = (a: Int32Array): Int32Array => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.pre = grow(this.pre);
+      this.post = grow(this.post);
+    }
+    this.pre[this.count] = i;
+    this.post[this.count] = j;
+    this.count++;
+  }
+
+  finish(): Connections {
+    return { count: this.count, pre: this.pre.slice(0, this.count), post: this.post.slice(0, this.count) };
+  }
+}
+
+/**
+ * Generates the connections of a checked connector. `openStream` is called at most once, and only by the
+ * random connectors (the `connectivity/<projection>` stream).
+ */
+export function generateConnections(
+  connector: ConnectorConfig,
+  ends: ConnectorEnds,
+  openStream: () => RandomStream,
+): Connections {
+  switch (connector.type) {
+    case 'all_to_all':
+      return allToAll(ends, allowSelf(connector.allow_self_connections, ends));
+    case 'one_to_one': {
+      const pre = new Int32Array(ends.nPre);
+      for (let i = 0; i < ends.nPre; i++) pre[i] = i;
+      return { count: ends.nPre, pre, post: pre.slice() };
+    }
+    case 'fixed_probability':
+      return fixedProbability(
+        ends,
+        allowSelf(connector.allow_self_connections, ends),
+        connector.p_connect,
+        openStream,
+      );
+    case 'fixed_in_degree':
+      return fixedInDegree(ends, allowSelf(connector.allow_self_connections, ends), connector.n, openStream);
+    case 'from_list': {
+      const n = connector.connections.length;
+      const pre = new Int32Array(n);
+      const post = new Int32Array(n);
+      const listWeights = new Float64Array(n).fill(Number.NaN);
+      connector.connections.forEach((entry, k) => {
+        pre[k] = entry[0];
+        post[k] = entry[1];
+        if (entry.length === 3) listWeights[k] = entry[2];
+      });
+      return { count: n, pre, post, listWeights };
+    }
+  }
+}
+
+function allToAll(ends: ConnectorEnds, self: boolean): Connections {
+  const out = new PairBuffer();
+  for (let i = 0; i < ends.nPre; i++) {
+    for (let j = 0; j < ends.nPost; j++) {
+      if (!self && i === j) continue;
+      out.push(i, j);
+    }
+  }
+  return out.finish();
+}
+
+/**
+ * Bernoulli(p) over the candidate pairs in pre-major order. Instead of one uniform per pair we draw the
+ * gap to the next chosen pair, which is geometric: gap = floor(ln(1-u) / ln(1-p)) (inverse CDF), so the
+ * cost is one draw per connection. The result has the same distribution as independent coin flips.
+ */
+function fixedProbability(
+  ends: ConnectorEnds,
+  self: boolean,
+  p: number,
+  openStream: () => RandomStream,
+): Connections {
+  const out = new PairBuffer();
+  const perRow = self ? ends.nPost : ends.nPost - 1;
+  const total = ends.nPre * perRow;
+  if (p === 0 || total <= 0) return out.finish();
+  const emit = (position: number): void => {
+    const i = Math.floor(position / perRow);
+    const k = position - i * perRow;
+    // Without self-connections row i skips column i: candidate k maps to post k (k < i) or k + 1.
+    out.push(i, !self && k >= i ? k + 1 : k);
+  };
+  if (p === 1) {
+    for (let position = 0; position < total; position++) emit(position);
+    return out.finish();
+  }
+  const stream = openStream();
+  const logQ = Math.log1p(-p);
+  let position = -1;
+  for (;;) {
+    const gap = Math.floor(Math.log1p(-stream.next()) / logQ);
+    position += 1 + gap;
+    if (!(position < total)) break;
+    emit(position);
+  }
+  return out.finish();
+}
+
+/**
+ * For each post (ascending), n distinct sources drawn without replacement by a partial Fisher-Yates
+ * shuffle of the candidate list (kept sparse in a Map, so the cost is O(n) per post, not O(n_pre)),
+ * then sorted ascending.
+ */
+function fixedInDegree(
+  ends: ConnectorEnds,
+  self: boolean,
+  n: number,
+  openStream: () => RandomStream,
+): Connections {
+  const out = new PairBuffer();
+  if (n === 0) return out.finish();
+  const stream = openStream();
+  const chosen = new Int32Array(n);
+  for (let j = 0; j < ends.nPost; j++) {
+    const excludeSelf = !self && j < ends.nPre;
+    const m = excludeSelf ? ends.nPre - 1 : ends.nPre;
+    const swapped = new Map<number, number>();
+    const at = (x: number): number => swapped.get(x) ?? x;
+    for (let k = 0; k < n; k++) {
+      const r = k + integerDraw(stream, m - k);
+      const pick = at(r);
+      swapped.set(r, at(k));
+      // Candidate c stands for source c, or c + 1 at and after the excluded self index j.
+      chosen[k] = excludeSelf && pick >= j ? pick + 1 : pick;
+    }
+    chosen.sort();
+    for (let k = 0; k < n; k++) out.push(chosen[k], j);
+  }
+  return out.finish();
+}

@@ -1,0 +1,42 @@
+/** The JSON config: schema, validation with one-line errors, and building a SimulationSpec. */
+export { ConfigError, jsonPointer } from './configError.ts';
+export {
+  CONFIG_SCHEMA,
+  CONNECTOR_TYPES,
+  POPULATION_NAME_PATTERN,
+  POPULATION_TYPES,
+  WEIGHT_DISTRIBUTIONS,
+  configSchemaJson,
+  writeConfigSchema,
+} from './schema.ts';
+export type {
+  AllToAllConnectorConfig,
+  ConnectionEntryConfig,
+  ConnectorConfig,
+  FirstspikeConfig,
+  FixedInDegreeConnectorConfig,
+  FixedProbabilityConnectorConfig,
+  FromListConnectorConfig,
+  IfCurrExpConfig,
+  IfCurrExpParamsConfig,
+  NormalWeightConfig,
+  OneToOneConnectorConfig,
+  ParamOverrideConfig,
+  PopulationConfig,
+  ProjectionConfig,
+  RecordConfig,
+  SpikeSourceArrayConfig,
+  SpikeSourcePoissonConfig,
+  SubstrateObjectConfig,
+  TraceRecordConfig,
+  UniformWeightConfig,
+  WeightConfig,
+} from './schema.ts';
+export { generateConnections, type Connections, type ConnectorEnds } from './connectors.ts';
+export {
+  DEFAULT_SUBSTRATE,
+  buildSimulation,
+  loadConfigFile,
+  parseConfigText,
+  type LoadOptions,
+} from './loadConfig.ts';
