@@ -19,7 +19,8 @@ export function propagationScratch(): Float64Array {
  * Exact free evolution (no spike, no refractoriness) of neuron `i` from (v0, iExc0, iInh0) over `t` ms
  * (design.md section 1): I(t) = I0 e^{-b t}, V(t) = c + (v0 - c) e^{-a t} + (I_E0 K_E(t) + I_I0 K_I(t)) / C_m,
  * with K the kernel of constants.ts. Writes V, currents and the first two derivatives of V into `out`.
- * e^{-b t} is formed as e^{-a t} (1 + expm1(-(b - a) t)) so that one exp serves both terms.
+ * For |b - a| t <= 0.5, e^{-b t} is formed as e^{-a t} (1 + expm1(-(b - a) t)) so that one exp serves both
+ * terms and K keeps full accuracy; otherwise both exponentials are taken directly.
  */
 export function propagateFree(
   k: LifConstants,
@@ -43,7 +44,8 @@ export function propagateFree(
   if (xE === 0) {
     eE = ea;
     kE = t * ea;
-  } else if (xE < -700) {
+  } else if (xE > 0.5 || xE < -0.5) {
+    // well separated: the difference formula has no cancellation
     eE = Math.exp(-k.rateExc[i] * t);
     kE = (ea - eE) / dE;
   } else {
@@ -62,7 +64,8 @@ export function propagateFree(
     if (xI === 0) {
       eI = ea;
       kI = t * ea;
-    } else if (xI < -700) {
+    } else if (xI > 0.5 || xI < -0.5) {
+      // well separated: the difference formula has no cancellation
       eI = Math.exp(-k.rateInh[i] * t);
       kI = (ea - eI) / dI;
     } else {
