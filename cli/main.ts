@@ -8,6 +8,11 @@ import { processIo, UsageError, type CliIo } from './io.ts';
 /** Exit code for bad input (config, arguments, files). */
 export const EXIT_BAD_INPUT = 2;
 
+/** Escapes control characters (newlines in user-supplied names) so an error stays on one line. */
+function oneLine(message: string): string {
+  return message.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
 function program(io: CliIo): Command {
   const root = new Command('firstspike')
     .description('exact event-driven simulation of spiking networks with first-spike-time learning')
@@ -36,11 +41,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
     }
     if (error instanceof ConfigError || error instanceof UsageError) {
-      io.stderr(`firstspike: error: ${error.message}\n`);
+      io.stderr(`firstspike: error: ${oneLine(error.message)}\n`);
       return EXIT_BAD_INPUT;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`firstspike: internal error: ${message}\n`);
+    io.stderr(`firstspike: internal error: ${oneLine(message)}\n`);
     if (process.env.FIRSTSPIKE_DEBUG === '1' && error instanceof Error) io.stderr(`${error.stack}\n`);
     return 1;
   }

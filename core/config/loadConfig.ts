@@ -55,7 +55,12 @@ export function parseConfigText(text: string, sourceName: string): unknown {
   try {
     return JSON.parse(body) as unknown;
   } catch (err) {
-    const found = locateJsonError(body);
+    let found: ReturnType<typeof locateJsonError>;
+    try {
+      found = locateJsonError(body);
+    } catch {
+      found = undefined; // the locator recursed too deep: fall back to JSON.parse's own message
+    }
     if (found === undefined) {
       const detail = err instanceof Error ? err.message : String(err);
       throw new ConfigError('/', `invalid JSON in '${sourceName}': ${detail}`);
@@ -657,6 +662,9 @@ function buildProjection(
   };
 }
 
+/** Upper bound on the samples of one membrane-trace request (8 bytes each). */
+const MAX_TRACE_SAMPLES = 100_000_000;
+
 function buildRecording(config: FirstspikeConfig, populations: readonly Population[]): RecordingSpec {
   const record = config.record ?? {};
   let spikes: number[];
@@ -688,6 +696,13 @@ function buildRecording(config: FirstspikeConfig, populations: readonly Populati
         throw outOfRange(childPointer(path, 'indices', m), neuron, 'neuron index', request.population, size);
       }
     });
+    const samples = Math.ceil(config.duration / request.dt) * indices.length;
+    if (samples > MAX_TRACE_SAMPLES) {
+      throw new ConfigError(
+        childPointer(path, 'dt'),
+        `would record ${samples} samples (duration / dt x neurons), more than the limit of ${MAX_TRACE_SAMPLES}; use a larger dt or fewer indices`,
+      );
+    }
     return { population: index, indices, dtMs: request.dt };
   });
   return { spikes, membrane };
@@ -698,6 +713,17 @@ function buildRecording(config: FirstspikeConfig, populations: readonly Populati
  * describes. Throws a ConfigError naming the JSON path of the first problem found.
  */
 export function buildSimulation(config: unknown, options: LoadOptions): SimulationSpec {
+  try {
+    return buildValidated(config, options);
+  } catch (error) {
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      throw new ConfigError('/', 'the config is nested too deeply');
+    }
+    throw error;
+  }
+}
+
+function buildValidated(config: unknown, options: LoadOptions): SimulationSpec {
   checkFiniteNumbers(config, '/');
   const validate = schemaValidator();
   if (!validate(config)) throw translateAjvError(validate.errors ?? []);

@@ -217,7 +217,8 @@ const POPULATION_NAME = {
 const POPULATION_SIZE = {
   type: 'integer',
   minimum: 1,
-  description: 'Number of neurons.',
+  maximum: 100_000_000,
+  description: 'Number of neurons (1 to 1e8).',
 } as const;
 
 const LIF_PARAMS = {

@@ -116,6 +116,9 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
     recordSpikes[p] = 1;
   }
   const spikes = new SpikeRecorder();
+  const recordedSources = pops.flatMap((p, idx) =>
+    p.kind === 'source' && recordSpikes[idx] === 1 ? [{ population: idx, pointer: new Int32Array(p.size) }] : [],
+  );
   const traces: { population: number; neuron: number; dtMs: number; vMv: Float64Array; next: number }[] = [];
   const tracesOf: number[][] = [];
   for (const req of recording.membrane ?? []) {
@@ -265,6 +268,17 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
           q++;
         }
         ptr[j] = q;
+      }
+    }
+    // Recorded spike-source spikes emitted in [start, end).
+    for (const x of recordedSources) {
+      const src = pops[x.population];
+      if (src.kind !== 'source') continue;
+      for (let j = 0; j < src.size; j++) {
+        const times = src.spikeTimesMs[j];
+        let q = x.pointer[j];
+        while (q < times.length && times[q] < end) spikes.add(x.population, j, times[q++]);
+        x.pointer[j] = q;
       }
     }
     // Earlier LIF spikes arriving in [start, end).

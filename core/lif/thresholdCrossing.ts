@@ -30,7 +30,7 @@ function evaluate(
  * of f(hi) (+1 or -1). Newton steps that leave the bracket or fail to halve it twice in a row are
  * replaced by bisection; a converged Newton iterate is pushed one tolerance past the root so that the
  * bracket closes from both sides. Returns a point on the `hi` side (sign(f) = hiSign or f = 0)
- * within the final bracket width of the root.
+ * within the final bracket width of the root; for crossings that width is one ulp.
  */
 function solveBracketed(
   k: LifConstants,
@@ -48,14 +48,17 @@ function solveBracketed(
   let slowSteps = 0;
   for (let iter = 0; iter < 200; iter++) {
     const f = evaluate(k, i, v0, iE0, iI0, x, target);
-    if (f === 0) return x;
+    if (f === 0 && target === Target.CriticalPoint) return x;
     const df = target === Target.Crossing ? scratch[DV_DT] : scratch[D2V_DT2];
-    const onHiSide = f * hiSign > 0;
+    // f = 0 counts as reached: the crossing is the first time V >= v_thresh
+    const onHiSide = f * hiSign > 0 || f === 0;
     if (onHiSide) hi = x;
     else lo = x;
     const width = hi - lo;
     const tol = 2 * EPS * hi;
-    if (width <= tol) break;
+    // Critical points only split pieces; crossings are narrowed down to two adjacent doubles so that the
+    // answer (the first double at which V >= v_thresh) does not depend on the bracket it started from.
+    if (target === Target.CriticalPoint && width <= tol) break;
     if (width > 0.5 * widthBefore) slowSteps++;
     else slowSteps = 0;
     widthBefore = width;

@@ -113,9 +113,12 @@ function nearBranchPoint(x: number, branch: 0 | -1): number {
  * z = ln(x/w) - w, q = 2(1 + w)(1 + w + 2z/3), w <- w (1 + z/(1 + w) (q - z)/(q - 2z)).
  */
 function fritschRefine(x: number, start: number): number {
+  // For subnormal-range x the ratio x/w would lose digits: use ln|x| - ln|w| there instead.
+  const tiny = Math.abs(x) < 1e-280;
+  const logAbsX = tiny ? Math.log(Math.abs(x)) : 0;
   let w = start;
   for (let iteration = 0; iteration < 12; iteration += 1) {
-    const z = Math.log(x / w) - w;
+    const z = (tiny ? logAbsX - Math.log(Math.abs(w)) : Math.log(x / w)) - w;
     const onePlusW = 1 + w;
     const q = 2 * onePlusW * (onePlusW + (2 * z) / 3);
     const relativeStep = (z / onePlusW) * ((q - z) / (q - 2 * z));
