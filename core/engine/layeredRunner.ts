@@ -1,0 +1,118 @@
+import type { LifParamArrays } from '../lif/params.ts';
+import { neuronStateArrays, type NeuronDynamics, type NeuronStateArrays } from '../substrate/dynamics.ts';
+
+/**
+ * The engine's mode for zero-delay layered feed-forward networks when only first spikes matter
+ * (design.md section 2b): spikes never flow backwards, so a layer's inputs are all known once the
+ * layer below is done. Each neuron sweeps its inputs in time order with the substrate's dynamics and
+ * stops at its first spike. This is the same sequence of dynamics calls the general engine makes for
+ * such a network (up to the first spike), without per-run set-up: constants are prepared once and
+ * all buffers are reused, so a run allocates nothing.
+ *
+ * Layer 0 is the input layer (spike times given); layer l >= 1 receives every neuron of layer l - 1
+ * plus, optionally, one bias input that spikes at a fixed time.
+ */
+export class LayeredRunner<C> {
+  readonly layerSizes: readonly number[];
+  /** Per weight layer l = 1..L: the bias input's spike time, or NaN for none. Index 0 unused. */
+  readonly biasTimes: Float64Array;
+  /** Per layer l = 1..L: realised weights, (presynaptic count) x (layer size), row-major by presynaptic neuron. */
+  readonly weights: Float64Array[];
+  private readonly dynamics: NeuronDynamics<C>;
+  private readonly constants: C;
+  private readonly state: NeuronStateArrays;
+  private readonly offset: Int32Array;
+  private readonly initialV: Float64Array;
+  private readonly order: Int32Array;
+  private readonly preTimes: Float64Array;
+
+  /**
+   * @param params realised parameters of all non-input neurons, layer 1 first
+   * @param biasTimes per weight layer (index l - 1 for layer l): bias spike time or null
+   */
+  constructor(dynamics: NeuronDynamics<C>, params: LifParamArrays, layerSizes: readonly number[], biasTimes: readonly (number | null)[]) {
+    this.dynamics = dynamics;
+    this.layerSizes = [...layerSizes];
+    const layers = layerSizes.length - 1;
+    this.biasTimes = new Float64Array(layers + 1).fill(NaN);
+    biasTimes.forEach((t, l) => (this.biasTimes[l + 1] = t ?? NaN));
+    this.offset = new Int32Array(layers + 1);
+    let total = 0;
+    let maxPre = 0;
+    this.weights = [new Float64Array(0)];
+    for (let l = 1; l <= layers; l++) {
+      this.offset[l] = total;
+      total += layerSizes[l];
+      const pre = this.presynapticCount(l);
+      maxPre = Math.max(maxPre, pre);
+      this.weights.push(new Float64Array(pre * layerSizes[l]));
+    }
+    if (params.size !== total) throw new Error(`LayeredRunner: ${params.size} neuron parameters for ${total} neurons`);
+    this.constants = dynamics.prepare(params);
+    this.state = neuronStateArrays(total);
+    this.initialV = params.vRestMv.slice();
+    this.order = new Int32Array(maxPre);
+    this.preTimes = new Float64Array(maxPre);
+  }
+
+  /** Number of inputs of layer l (the layer below plus its bias input, if any). */
+  presynapticCount(l: number): number {
+    return this.layerSizes[l - 1] + (Number.isNaN(this.biasTimes[l]) ? 0 : 1);
+  }
+
+  /**
+   * Runs one sample: `inputTimes` (layer 0; NaN or Infinity = no spike) and writes every neuron's first
+   * spike time (Infinity if none before `tMaxMs`) into `out[l]` for l = 1..L (out[0] is ignored).
+   */
+  run(inputTimes: ArrayLike<number>, tMaxMs: number, out: Float64Array[]): void {
+    const dyn = this.dynamics;
+    const s = this.state;
+    const k = this.constants;
+    const order = this.order;
+    const pre = this.preTimes;
+    for (let l = 1; l < this.layerSizes.length; l++) {
+      const below = l === 1 ? inputTimes : out[l - 1];
+      const nBelow = this.layerSizes[l - 1];
+      let nPre = 0;
+      for (let j = 0; j < nBelow; j++) pre[j] = below[j];
+      nPre = nBelow;
+      if (!Number.isNaN(this.biasTimes[l])) pre[nPre++] = this.biasTimes[l];
+      // indices of the inputs that spike, in time order (insertion sort: stable, small n)
+      let m = 0;
+      for (let j = 0; j < nPre; j++) {
+        const t = pre[j];
+        if (!(t < tMaxMs)) continue;
+        let p = m++;
+        while (p > 0 && pre[order[p - 1]] > t) {
+          order[p] = order[p - 1];
+          p--;
+        }
+        order[p] = j;
+      }
+      const w = this.weights[l];
+      const size = this.layerSizes[l];
+      const result = out[l];
+      for (let n = 0; n < size; n++) {
+        const i = this.offset[l] + n;
+        s.vMv[i] = this.initialV[i];
+        s.iExcNa[i] = 0;
+        s.iInhNa[i] = 0;
+        s.lastMs[i] = 0;
+        s.refractoryUntilMs[i] = -Infinity;
+        let first = Infinity;
+        for (let q = 0; q <= m; q++) {
+          const tIn = q < m ? pre[order[q]] : tMaxMs;
+          const tc = dyn.nextSpikeTime(s, k, i, tIn);
+          if (tc < tIn || (q < m && tc === tIn)) {
+            first = tc;
+            break;
+          }
+          if (q === m) break;
+          dyn.advanceTo(s, k, i, tIn);
+          dyn.receive(s, k, i, w[order[q] * size + n]);
+        }
+        result[n] = first;
+      }
+    }
+  }
+}

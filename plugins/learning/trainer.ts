@@ -1,0 +1,267 @@
+import { realiseContext } from '../../core/engine/simulate.ts';
+import { normalDraw, randomStream } from '../../core/rng.ts';
+import type { SimulationSpec } from '../../core/simulation.ts';
+import type { Substrate } from '../../core/substrate/substrate.ts';
+import { Adam } from './adam.ts';
+import { ForwardBackward, emptySampleResult, type PassOptions } from './forwardBackward.ts';
+import type { LayeredModel } from './model.ts';
+
+/** Samples already encoded as input spike times (tau_syn units), n x inputs row-major. */
+export interface EncodedSet {
+  readonly n: number;
+  readonly inputs: number;
+  readonly times: Float64Array;
+  readonly labels: Int32Array;
+  readonly classes: number;
+}
+
+/** Training hyper-parameters (defaults: the paper's Yin-Yang preset). */
+export interface TrainOptions {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  /** Step schedule: the learning rate is multiplied by `factor` every `everyEpochs` epochs. */
+  readonly lrSchedule: { readonly factor: number; readonly everyEpochs: number };
+  readonly adam: { readonly beta1: number; readonly beta2: number; readonly epsilon: number };
+  /**
+   * Weight bumping (paper heuristic): after a batch, if the fraction of (sample, neuron) pairs of layer l
+   * with no spike exceeds `maxSilentFraction[l - 1]`, every weight into a neuron that was silent in that
+   * batch grows by `value`.
+   */
+  readonly weightBumping: { readonly value: number; readonly maxSilentFraction: readonly number[] } | null;
+  /** Gaussian jitter added to input spike times during training (tau_syn units; 0 = off). */
+  readonly inputNoiseSigma: number;
+  readonly pass: PassOptions;
+  readonly seed: number;
+}
+
+/** Result of evaluating a model on a set. */
+export interface Evaluation {
+  readonly accuracy: number;
+  readonly loss: number;
+  readonly confusion: number[][];
+  /** Mean time of the earliest output spike over samples with any output spike (tau_syn units). */
+  readonly meanOutputSpikeTime: number;
+  /** Mean number of spikes of all non-input neurons per sample. */
+  readonly spikesPerInference: number;
+  /** Fraction of samples with no output spike at all. */
+  readonly silentFraction: number;
+}
+
+/** Everything needed to continue training exactly where it stopped. */
+export interface TrainState {
+  epoch: number;
+  batch: number;
+  adamStep: number;
+  adamM: Float64Array[];
+  adamV: Float64Array[];
+}
+
+export interface EpochReport {
+  readonly epoch: number;
+  readonly trainLoss: number;
+  readonly trainAccuracy: number;
+  readonly validation: Evaluation | null;
+  readonly learningRate: number;
+  readonly seconds: number;
+}
+
+export interface TrainCallbacks {
+  onBatch?(epoch: number, batch: number, batches: number, loss: number, accuracy: number): void;
+  onEpoch?(report: EpochReport, state: TrainState): void | Promise<void>;
+}
+
+/** Substrate context for a pass: realise with trial = a counter so noise is new each batch. */
+function contextFor(substrate: Substrate, options: Readonly<Record<string, unknown>>, seed: number, trial: number) {
+  const spec = { seed, substrate: { name: substrate.name, options } } as unknown as SimulationSpec;
+  return realiseContext(spec, trial);
+}
+
+/** Evaluates `model` on `set` (forward passes only) on `substrate`. */
+export function evaluate(
+  model: LayeredModel,
+  set: EncodedSet,
+  substrate: Substrate,
+  substrateOptions: Readonly<Record<string, unknown>>,
+  pass: PassOptions,
+  seed = 0,
+): Evaluation {
+  const fb = new ForwardBackward(model, pass);
+  fb.realise(substrate, contextFor(substrate, substrateOptions, seed, 0));
+  const res = emptySampleResult();
+  const confusion = Array.from({ length: set.classes }, () => new Array<number>(set.classes + 1).fill(0));
+  let correct = 0;
+  let loss = 0;
+  let tSum = 0;
+  let tCount = 0;
+  let spikes = 0;
+  let silent = 0;
+  for (let s = 0; s < set.n; s++) {
+    fb.forward(set.times.subarray(s * set.inputs, (s + 1) * set.inputs), set.labels[s], res);
+    if (res.correct) correct++;
+    loss += res.loss;
+    spikes += res.spikes;
+    // column `classes` counts "no output spike"
+    confusion[set.labels[s]][res.predicted < 0 ? set.classes : res.predicted]++;
+    if (res.predicted < 0) silent++;
+    else {
+      tSum += res.outputTimes[res.predicted];
+      tCount++;
+    }
+  }
+  return {
+    accuracy: correct / set.n,
+    loss: loss / set.n,
+    confusion,
+    meanOutputSpikeTime: tCount > 0 ? tSum / tCount : NaN,
+    spikesPerInference: spikes / set.n,
+    silentFraction: silent / set.n,
+  };
+}
+
+/**
+ * Trains `model` in place with minibatch Adam on the TTFS loss. The forward pass of every batch runs on
+ * `substrate` (realised afresh after each update, so training is "in the loop"); the gradient comes from the
+ * recorded spike times with the nominal parameters. Deterministic for a seed: the shuffle and the input
+ * noise of epoch e come from their own named streams, so resuming at an epoch boundary reproduces an
+ * uninterrupted run exactly.
+ */
+export async function train(
+  model: LayeredModel,
+  trainSet: EncodedSet,
+  validationSet: EncodedSet | null,
+  substrate: Substrate,
+  substrateOptions: Readonly<Record<string, unknown>>,
+  options: TrainOptions,
+  callbacks: TrainCallbacks = {},
+  resume?: TrainState,
+): Promise<TrainState> {
+  const adam = new Adam(model.weights, options.adam.beta1, options.adam.beta2, options.adam.epsilon);
+  const state: TrainState = resume ?? { epoch: 0, batch: 0, adamStep: 0, adamM: adam.m, adamV: adam.v };
+  if (resume !== undefined) {
+    adam.step = resume.adamStep;
+    resume.adamM.forEach((m, l) => adam.m[l].set(m));
+    resume.adamV.forEach((v, l) => adam.v[l].set(v));
+  }
+  state.adamM = adam.m;
+  state.adamV = adam.v;
+  const fb = new ForwardBackward(model, options.pass);
+  const grads = model.weights.map((w) => new Float64Array(w.length));
+  const res = emptySampleResult();
+  const nIn = trainSet.inputs;
+  const noisy = new Float64Array(nIn);
+  const order = new Int32Array(trainSet.n);
+  const L = model.layerSizes.length - 1;
+  const silentCount = model.layerSizes.map((n) => new Int32Array(n));
+
+  for (let epoch = state.epoch; epoch < options.epochs; epoch++) {
+    const started = performance.now();
+    const lr = options.learningRate * options.lrSchedule.factor ** Math.floor(epoch / options.lrSchedule.everyEpochs);
+    // Fisher-Yates shuffle from this epoch's stream
+    const shuffle = randomStream(options.seed, `shuffle/epoch${epoch}`);
+    for (let k = 0; k < order.length; k++) order[k] = k;
+    for (let k = order.length - 1; k > 0; k--) {
+      const j = Math.floor(shuffle.next() * (k + 1));
+      const t = order[k];
+      order[k] = order[j];
+      order[j] = t;
+    }
+    const noise = randomStream(options.seed, `input-noise/epoch${epoch}`);
+    const batches = Math.ceil(trainSet.n / options.batchSize);
+    let lossSum = 0;
+    let correct = 0;
+    let bump = { lastLayer: -1, value: options.weightBumping?.value ?? 0 };
+    for (let b = 0; b < batches; b++) {
+      const from = b * options.batchSize;
+      const to = Math.min(trainSet.n, from + options.batchSize);
+      let batchLoss = 0;
+      let batchCorrect = 0;
+      // Repeat the batch while weight bumping had to act (paper heuristic): the gradient step is taken
+      // only once every layer spikes enough.
+      for (let attempt = 0; ; attempt++) {
+        fb.realise(substrate, contextFor(substrate, substrateOptions, options.seed, state.batch));
+        state.batch++;
+        for (const g of grads) g.fill(0);
+        for (const c of silentCount) c.fill(0);
+        batchLoss = 0;
+        batchCorrect = 0;
+        for (let q = from; q < to; q++) {
+          const s = order[q];
+          const base = s * nIn;
+          for (let j = 0; j < nIn; j++) {
+            noisy[j] = trainSet.times[base + j] + (options.inputNoiseSigma > 0 ? options.inputNoiseSigma * normalDraw(noise) : 0);
+            if (noisy[j] < 0) noisy[j] = 0;
+          }
+          fb.forwardBackward(noisy, trainSet.labels[s], grads, res, 1 / (to - from));
+          batchLoss += res.loss;
+          if (res.correct) batchCorrect++;
+          for (let l = 1; l <= L; l++) {
+            const t = fb.layerTimes(l);
+            for (let n = 0; n < t.length; n++) if (!(t[n] < Infinity)) silentCount[l][n]++;
+          }
+        }
+        if (options.weightBumping === null || attempt >= MAX_BUMP_ATTEMPTS) break;
+        const bumped = bumpSilentNeurons(model, silentCount, to - from, options.weightBumping, bump);
+        if (bumped < 0) break;
+      }
+      const count = to - from;
+      adam.update(model.weights, grads, lr);
+      lossSum += batchLoss;
+      correct += batchCorrect;
+      callbacks.onBatch?.(epoch, b + 1, batches, batchLoss / count, batchCorrect / count);
+    }
+    state.epoch = epoch + 1;
+    state.adamStep = adam.step;
+    const validation =
+      validationSet === null ? null : evaluate(model, validationSet, substrate, substrateOptions, options.pass, options.seed);
+    await callbacks.onEpoch?.(
+      {
+        epoch: epoch + 1,
+        trainLoss: lossSum / trainSet.n,
+        trainAccuracy: correct / trainSet.n,
+        validation,
+        learningRate: lr,
+        seconds: (performance.now() - started) / 1000,
+      },
+      state,
+    );
+  }
+  return state;
+}
+
+/** How often a batch is repeated for weight bumping before the step is taken anyway. */
+const MAX_BUMP_ATTEMPTS = 200;
+
+/**
+ * Paper heuristic (weight bumping, as in Göltz, Kriener et al. 2021's code): find the first layer whose
+ * fraction of silent (sample, neuron) pairs exceeds its limit and raise the input weights of every neuron of
+ * that layer that was silent in the batch by the bump value; the value doubles while the same layer keeps
+ * needing it. Returns the bumped layer, or -1 if none needed it.
+ */
+function bumpSilentNeurons(
+  model: LayeredModel,
+  silentCount: readonly Int32Array[],
+  samples: number,
+  bumping: { readonly value: number; readonly maxSilentFraction: readonly number[] },
+  bump: { lastLayer: number; value: number },
+): number {
+  for (let l = 1; l < model.layerSizes.length; l++) {
+    const size = model.layerSizes[l];
+    const counts = silentCount[l];
+    let silent = 0;
+    for (let n = 0; n < size; n++) silent += counts[n];
+    const limit = bumping.maxSilentFraction[l - 1] ?? 0;
+    if (silent / (samples * size) <= limit) continue;
+    bump.value = bump.lastLayer === l ? bump.value * 2 : bumping.value;
+    bump.lastLayer = l;
+    const w = model.weights[l - 1];
+    const rows = w.length / size;
+    for (let n = 0; n < size; n++) {
+      if (counts[n] === 0) continue;
+      for (let j = 0; j < rows; j++) w[j * size + n] += bump.value;
+    }
+    return l;
+  }
+  bump.lastLayer = -1;
+  return -1;
+}
