@@ -56,9 +56,18 @@ export function ttfsGradient(
     }
     const w = weights[i];
     const exc = w >= 0;
-    const b = exc ? g.rateExc : g.rateInh;
-    const k = synapticKernel(g.rateMem, exc ? g.rateDiffExc : g.rateDiffInh, s);
-    const kPrime = Math.exp(-b * s) - g.rateMem * k;
+    const d = exc ? g.rateDiffExc : g.rateDiffInh;
+    let k: number;
+    let kPrime: number;
+    if (d === 0) {
+      // tau_m = tau_syn: K = s e^{-a s}, K' = e^{-a s} (1 - a s), one exponential
+      const e = Math.exp(-g.rateMem * s);
+      k = s * e;
+      kPrime = e - g.rateMem * k;
+    } else {
+      k = synapticKernel(g.rateMem, d, s);
+      kPrime = Math.exp(-(exc ? g.rateExc : g.rateInh) * s) - g.rateMem * k;
+    }
     dtdw[i] = k; // stored temporarily, scaled below
     dtdtin[i] = w * kPrime;
     slope += w * kPrime;
