@@ -1,0 +1,202 @@
+import { Piscina } from 'piscina';
+import { realiseContext } from '../../core/engine/simulate.ts';
+import type { SimulationSpec } from '../../core/simulation.ts';
+import type { Substrate } from '../../core/substrate/substrate.ts';
+import { ForwardBackward, emptySampleResult, type PassOptions } from './forwardBackward.ts';
+import type { LayeredModel } from './model.ts';
+
+/** Sums over one minibatch: gradient of the mean loss, silent (sample, neuron) counts, loss and hits. */
+export interface BatchSums {
+  readonly grads: Float64Array[];
+  readonly silent: Int32Array[];
+  loss: number;
+  correct: number;
+}
+
+export function emptyBatchSums(model: LayeredModel): BatchSums {
+  return {
+    grads: model.weights.map((w) => new Float64Array(w.length)),
+    silent: model.layerSizes.map((n) => new Int32Array(n)),
+    loss: 0,
+    correct: 0,
+  };
+}
+
+function clearSums(s: BatchSums): void {
+  for (const g of s.grads) g.fill(0);
+  for (const c of s.silent) c.fill(0);
+  s.loss = 0;
+  s.correct = 0;
+}
+
+function addSums(into: BatchSums, from: BatchSums): void {
+  from.grads.forEach((g, l) => {
+    const t = into.grads[l];
+    for (let k = 0; k < g.length; k++) t[k] += g[k];
+  });
+  from.silent.forEach((c, l) => {
+    const t = into.silent[l];
+    for (let k = 0; k < c.length; k++) t[k] += c[k];
+  });
+  into.loss += from.loss;
+  into.correct += from.correct;
+}
+
+/** The substrate context of a batch: trial = the batch counter, so trial noise is new every batch. */
+export function batchContext(substrate: Substrate, options: Readonly<Record<string, unknown>>, seed: number, trial: number) {
+  const spec = { seed, substrate: { name: substrate.name, options } } as unknown as SimulationSpec;
+  return realiseContext(spec, trial);
+}
+
+/**
+ * Forward and backward passes of `count` samples (inputs row-major) on an already realised pass; the
+ * gradient is scaled by `scale` (1 / batch size). Writes the sums into `out` (cleared first).
+ */
+export function chunkSums(
+  fb: ForwardBackward,
+  inputs: Float64Array,
+  labels: Int32Array,
+  count: number,
+  scale: number,
+  out: BatchSums,
+): void {
+  clearSums(out);
+  const nIn = fb.model.layerSizes[0];
+  const L = fb.model.layerSizes.length - 1;
+  const res = emptySampleResult();
+  for (let q = 0; q < count; q++) {
+    fb.forwardBackward(inputs.subarray(q * nIn, (q + 1) * nIn), labels[q], out.grads, res, scale);
+    out.loss += res.loss;
+    if (res.correct) out.correct++;
+    for (let l = 1; l <= L; l++) {
+      const t = fb.layerTimes(l);
+      const c = out.silent[l];
+      for (let n = 0; n < t.length; n++) if (!(t[n] < Infinity)) c[n]++;
+    }
+  }
+}
+
+/** Computes a minibatch's sums; serial and parallel executors give bit-identical results. */
+export interface BatchExecutor {
+  run(trial: number, inputs: Float64Array, labels: Int32Array, count: number, out: BatchSums): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Chunks of `chunkSize` samples are summed separately and then added in chunk order, so that the result does
+ * not depend on how many threads computed the chunks.
+ */
+function chunks(count: number, chunkSize: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let from = 0; from < count; from += chunkSize) out.push([from, Math.min(count, from + chunkSize)]);
+  return out;
+}
+
+/** One thread. */
+export class SerialExecutor implements BatchExecutor {
+  private readonly fb: ForwardBackward;
+  private readonly partial: BatchSums;
+
+  constructor(
+    readonly model: LayeredModel,
+    pass: PassOptions,
+    readonly substrate: Substrate,
+    readonly substrateOptions: Readonly<Record<string, unknown>>,
+    readonly seed: number,
+    readonly chunkSize: number,
+  ) {
+    this.fb = new ForwardBackward(model, pass);
+    this.partial = emptyBatchSums(model);
+  }
+
+  async run(trial: number, inputs: Float64Array, labels: Int32Array, count: number, out: BatchSums): Promise<void> {
+    this.fb.realise(this.substrate, batchContext(this.substrate, this.substrateOptions, this.seed, trial));
+    clearSums(out);
+    const nIn = this.model.layerSizes[0];
+    for (const [from, to] of chunks(count, this.chunkSize)) {
+      chunkSums(this.fb, inputs.subarray(from * nIn, to * nIn), labels.subarray(from, to), to - from, 1 / count, this.partial);
+      addSums(out, this.partial);
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** What a worker needs for one chunk (plain data: it crosses a thread boundary). */
+export interface ChunkTask {
+  readonly layerSizes: readonly number[];
+  readonly biasTimes: readonly (number | null)[];
+  readonly neuron: LayeredModel['neuron'];
+  readonly pass: PassOptions;
+  readonly substrate: string;
+  readonly substrateOptions: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+  readonly trial: number;
+  readonly weights: Float64Array[];
+  readonly inputs: Float64Array;
+  readonly labels: Int32Array;
+  readonly count: number;
+  readonly scale: number;
+}
+
+export interface ChunkReply {
+  readonly grads: Float64Array[];
+  readonly silent: Int32Array[];
+  readonly loss: number;
+  readonly correct: number;
+}
+
+/**
+ * Worker threads (piscina) over the chunks of each batch. Workers load the package entry (index.ts), so
+ * only substrates registered there (the built-in ones) can be used; the trainer falls back to one thread
+ * for others.
+ */
+export class ParallelExecutor implements BatchExecutor {
+  private readonly pool: Piscina;
+
+  constructor(
+    readonly model: LayeredModel,
+    readonly pass: PassOptions,
+    readonly substrate: Substrate,
+    readonly substrateOptions: Readonly<Record<string, unknown>>,
+    readonly seed: number,
+    readonly chunkSize: number,
+    threads: number,
+  ) {
+    this.pool = new Piscina({
+      filename: new URL('./trainWorker.ts', import.meta.url).href,
+      execArgv: ['--import', 'tsx'],
+      minThreads: threads,
+      maxThreads: threads,
+    });
+  }
+
+  async run(trial: number, inputs: Float64Array, labels: Int32Array, count: number, out: BatchSums): Promise<void> {
+    const nIn = this.model.layerSizes[0];
+    const tasks = chunks(count, this.chunkSize).map(([from, to]) => {
+      const task: ChunkTask = {
+        layerSizes: this.model.layerSizes,
+        biasTimes: this.model.biasTimes,
+        neuron: this.model.neuron,
+        pass: this.pass,
+        substrate: this.substrate.name,
+        substrateOptions: this.substrateOptions,
+        seed: this.seed,
+        trial,
+        weights: this.model.weights,
+        inputs: inputs.slice(from * nIn, to * nIn),
+        labels: labels.slice(from, to),
+        count: to - from,
+        scale: 1 / count,
+      };
+      return this.pool.run(task) as Promise<ChunkReply>;
+    });
+    const replies = await Promise.all(tasks);
+    clearSums(out);
+    for (const r of replies) addSums(out, { grads: r.grads, silent: r.silent, loss: r.loss, correct: r.correct });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}

@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LayeredRunner } from '../core/engine/layeredRunner.ts';
+import { runNetwork } from '../core/engine/runNetwork.ts';
+import { lifDynamics } from '../core/lif/lifDynamics.ts';
+import { lifParamArrays } from '../core/lif/params.ts';
+import { modelToNetwork, type LayeredModel } from '../plugins/learning/model.ts';
+
+const uniform = (min: number, max: number): fc.Arbitrary<number> =>
+  fc.integer({ min: 0, max: 1_000_000 }).map((k) => min + ((max - min) * k) / 1_000_000);
+
+describe('layered first-spike engine mode', () => {
+  it('gives bit-identical first spikes to the general engine on the same network (ratios 1, 2 and 0.5)', () => {
+    let spikes = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom([1, 1], [2, 1], [1, 2]),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.boolean(),
+        fc.array(uniform(-0.5, 2.5), { minLength: 200, maxLength: 200 }),
+        fc.array(uniform(0, 3), { minLength: 6, maxLength: 6 }),
+        ([tauM, tauS], nIn, nHidden, nOut, withBias, pool, inputs) => {
+          const biasTimes = withBias ? [0.9, 0.9] : [null, null];
+          const pre1 = nIn + (withBias ? 1 : 0);
+          const pre2 = nHidden + (withBias ? 1 : 0);
+          const model: LayeredModel = {
+            layerSizes: [nIn, nHidden, nOut],
+            biasTimes,
+            neuron: { tauMemMs: tauM, tauSynExcMs: tauS, tauSynInhMs: tauS, capacitanceNf: 1, vRestMv: 0, vResetMv: 0, vThreshMv: 1, tauRefracMs: 1000, iOffsetNa: 0 },
+            weights: [Float64Array.from(pool.slice(0, pre1 * nHidden)), Float64Array.from(pool.slice(100, 100 + pre2 * nOut))],
+          };
+          const input = inputs.slice(0, nIn);
+          const runner = new LayeredRunner(lifDynamics, lifParamArrays(nHidden + nOut, model.neuron), model.layerSizes, biasTimes);
+          runner.weights[1].set(model.weights[0]);
+          runner.weights[2].set(model.weights[1]);
+          const out = [new Float64Array(nIn), new Float64Array(nHidden), new Float64Array(nOut)];
+          runner.run(input, 20, out);
+          const general = runNetwork({ network: modelToNetwork(model, input), dynamics: lifDynamics, durationMs: 20, recording: {} });
+          const first = new Map<string, number>();
+          general.spikes.timeMs.forEach((t, k) => {
+            const key = `${general.spikes.population[k]}:${general.spikes.neuron[k]}`;
+            if (!first.has(key)) first.set(key, t);
+          });
+          const hiddenPop = withBias ? 2 : 1;
+          const outPop = withBias ? 4 : 2;
+          for (let n = 0; n < nHidden; n++) expect(out[1][n]).toBe(first.get(`${hiddenPop}:${n}`) ?? Infinity);
+          for (let n = 0; n < nOut; n++) expect(out[2][n]).toBe(first.get(`${outPop}:${n}`) ?? Infinity);
+          spikes += [...out[1], ...out[2]].filter((t) => t < Infinity).length;
+        },
+      ),
+      { numRuns: 300, seed: 21 },
+    );
+    expect(spikes).toBeGreaterThan(500);
+  });
+});
