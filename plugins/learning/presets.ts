@@ -64,7 +64,7 @@ export const YINYANG_PRESET: Preset = {
     adam: { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
     weightBumping: { value: 0.0005, maxSilentFraction: [0.3, 0] },
     inputNoiseSigma: 0,
-    pass: { tMax: 4, silentTime: 10, loss: DEFAULT_LOSS, maxDwNorm: 0.2 },
+    pass: { tMax: 100, silentTime: 10, loss: DEFAULT_LOSS, maxDwNorm: 0.2 },
   },
 };
 
@@ -94,7 +94,7 @@ export const MNIST16_PRESET: Preset = {
     adam: { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
     weightBumping: { value: 0.0005, maxSilentFraction: [0.3, 0] },
     inputNoiseSigma: 0,
-    pass: { tMax: 4, silentTime: 10, loss: DEFAULT_LOSS, maxDwNorm: 0.2 },
+    pass: { tMax: 100, silentTime: 10, loss: DEFAULT_LOSS, maxDwNorm: 0.2 },
   },
 };
 

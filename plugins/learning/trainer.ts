@@ -12,174 +12,176 @@ const DEFAULT_CHUNK_SIZE = 50;
 /** True when `substrate` is the one registered under its name (so worker threads can look it up). */
 function isBuiltInSubstrate(substrate: Substrate): boolean {
   try {
-      return getSubstrate(substrate.name) === substrate;
-    } catch {
-      return false;
-    }
+    return getSubstrate(substrate.name) === substrate;
+  } catch {
+    return false;
   }
-  import type { LayeredModel } from './model.ts';
+}
+import type { LayeredModel } from './model.ts';
 
-  /** Samples already encoded as input spike times (tau_syn units), n x inputs row-major. */
-  export interface EncodedSet {
-    readonly n: number;
-    readonly inputs: number;
-    readonly times: Float64Array;
-    readonly labels: Int32Array;
-    readonly classes: number;
-  }
+/** Samples already encoded as input spike times (tau_syn units), n x inputs row-major. */
+export interface EncodedSet {
+  readonly n: number;
+  readonly inputs: number;
+  readonly times: Float64Array;
+  readonly labels: Int32Array;
+  readonly classes: number;
+}
 
-  /** Training hyper-parameters (defaults: the paper's Yin-Yang preset). */
-  export interface TrainOptions {
-    readonly epochs: number;
-    readonly batchSize: number;
-    readonly learningRate: number;
-    /** Step schedule: the learning rate is multiplied by `factor` every `everyEpochs` epochs. */
-    readonly lrSchedule: { readonly factor: number; readonly everyEpochs: number };
-    readonly adam: { readonly beta1: number; readonly beta2: number; readonly epsilon: number };
-    /**
-     * Weight bumping (paper heuristic): after a batch, if the fraction of (sample, neuron) pairs of layer l
-     * with no spike exceeds `maxSilentFraction[l - 1]`, every weight into a neuron that was silent in that
-     * batch grows by `value`.
-     */
-    readonly weightBumping: { readonly value: number; readonly maxSilentFraction: readonly number[] } | null;
-    /** Gaussian jitter added to input spike times during training (tau_syn units; 0 = off). */
-    readonly inputNoiseSigma: number;
-    /**
-     * Worker threads for the minibatches (default 1). Results are bit-identical for any number: a batch is
-     * summed in fixed chunks of `chunkSize` samples added in order. Only substrates registered by the
-     * package entry run in workers; others fall back to one thread.
-     */
-    readonly threads?: number;
-    /** Samples per chunk of a batch (default 50). Changing it changes rounding, not the mathematics. */
-    readonly chunkSize?: number;
-    readonly pass: PassOptions;
-    readonly seed: number;
-  }
-
-  /** Result of evaluating a model on a set. */
-  export interface Evaluation {
-    readonly accuracy: number;
-    readonly loss: number;
-    readonly confusion: number[][];
-    /** Mean time of the earliest output spike over samples with any output spike (tau_syn units). */
-    readonly meanOutputSpikeTime: number;
-    /** Mean number of spikes of all non-input neurons per sample. */
-    readonly spikesPerInference: number;
-    /** Fraction of samples with no output spike at all. */
-    readonly silentFraction: number;
-  }
-
-  /** Everything needed to continue training exactly where it stopped. */
-  export interface TrainState {
-    epoch: number;
-    batch: number;
-    adamStep: number;
-    adamM: Float64Array[];
-    adamV: Float64Array[];
-  }
-
-  export interface EpochReport {
-    readonly epoch: number;
-    readonly trainLoss: number;
-    readonly trainAccuracy: number;
-    readonly validation: Evaluation | null;
-    readonly learningRate: number;
-    readonly seconds: number;
-  }
-
-  export interface TrainCallbacks {
-    onBatch?(epoch: number, batch: number, batches: number, loss: number, accuracy: number): void;
-    onEpoch?(report: EpochReport, state: TrainState): void | Promise<void>;
-  }
-
-  /** Substrate context for a pass: realise with trial = a counter so noise is new each batch. */
-  function contextFor(substrate: Substrate, options: Readonly<Record<string, unknown>>, seed: number, trial: number) {
-    const spec = { seed, substrate: { name: substrate.name, options } } as unknown as SimulationSpec;
-    return realiseContext(spec, trial);
-  }
-
-  /** Evaluates `model` on `set` (forward passes only) on `substrate`. */
-  export function evaluate(
-    model: LayeredModel,
-    set: EncodedSet,
-    substrate: Substrate,
-    substrateOptions: Readonly<Record<string, unknown>>,
-    pass: PassOptions,
-    seed = 0,
-  ): Evaluation {
-    const fb = new ForwardBackward(model, pass);
-    fb.realise(substrate, contextFor(substrate, substrateOptions, seed, 0));
-    const res = emptySampleResult();
-    const confusion = Array.from({ length: set.classes }, () => new Array<number>(set.classes + 1).fill(0));
-    let correct = 0;
-    let loss = 0;
-    let tSum = 0;
-    let tCount = 0;
-    let spikes = 0;
-    let silent = 0;
-    for (let s = 0; s < set.n; s++) {
-      fb.forward(set.times.subarray(s * set.inputs, (s + 1) * set.inputs), set.labels[s], res);
-      if (res.correct) correct++;
-      loss += res.loss;
-      spikes += res.spikes;
-      // column `classes` counts "no output spike"
-      confusion[set.labels[s]][res.predicted < 0 ? set.classes : res.predicted]++;
-      if (res.predicted < 0) silent++;
-      else {
-        tSum += res.outputTimes[res.predicted];
-        tCount++;
-      }
-    }
-    return {
-      accuracy: correct / set.n,
-      loss: loss / set.n,
-      confusion,
-      meanOutputSpikeTime: tCount > 0 ? tSum / tCount : NaN,
-      spikesPerInference: spikes / set.n,
-      silentFraction: silent / set.n,
-    };
-  }
-
+/** Training hyper-parameters (defaults: the paper's Yin-Yang preset). */
+export interface TrainOptions {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  /** Step schedule: the learning rate is multiplied by `factor` every `everyEpochs` epochs. */
+  readonly lrSchedule: { readonly factor: number; readonly everyEpochs: number };
+  readonly adam: { readonly beta1: number; readonly beta2: number; readonly epsilon: number };
   /**
-   * Trains `model` in place with minibatch Adam on the TTFS loss. The forward pass of every batch runs on
-   * `substrate` (realised afresh after each update, so training is "in the loop"); the gradient comes from the
-   * recorded spike times with the nominal parameters. Deterministic for a seed: the shuffle and the input
-   * noise of epoch e come from their own named streams, so resuming at an epoch boundary reproduces an
-   * uninterrupted run exactly.
+   * Weight bumping (paper heuristic): after a batch, if the fraction of (sample, neuron) pairs of layer l
+   * with no spike exceeds `maxSilentFraction[l - 1]`, every weight into a neuron that was silent in that
+   * batch grows by `value`.
    */
-  export async function train(
-    model: LayeredModel,
-    trainSet: EncodedSet,
-    validationSet: EncodedSet | null,
-    substrate: Substrate,
-    substrateOptions: Readonly<Record<string, unknown>>,
-    options: TrainOptions,
-    callbacks: TrainCallbacks = {},
-    resume?: TrainState,
-  ): Promise<TrainState> {
-    const adam = new Adam(model.weights, options.adam.beta1, options.adam.beta2, options.adam.epsilon);
-    const state: TrainState = resume ?? { epoch: 0, batch: 0, adamStep: 0, adamM: adam.m, adamV: adam.v };
-    if (resume !== undefined) {
-      adam.step = resume.adamStep;
-      resume.adamM.forEach((m, l) => adam.m[l].set(m));
-      resume.adamV.forEach((v, l) => adam.v[l].set(v));
-    }
-    state.adamM = adam.m;
-    state.adamV = adam.v;
-    const nIn = trainSet.inputs;
-    const order = new Int32Array(trainSet.n);
-    const batchInputs = new Float64Array(options.batchSize * nIn);
-    const batchLabels = new Int32Array(options.batchSize);
-    const sums = emptyBatchSums(model);
-    const threads = options.threads ?? 1;
-    const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-    const builtIn = isBuiltInSubstrate(substrate);
-    const executor: BatchExecutor =
-      threads > 1 && builtIn
-        ? new ParallelExecutor(model, options.pass, substrate, substrateOptions, options.seed, chunkSize, threads)
-        : new SerialExecutor(model, options.pass, substrate, substrateOptions, options.seed, chunkSize);
+  readonly weightBumping: { readonly value: number; readonly maxSilentFraction: readonly number[] } | null;
+  /** Gaussian jitter added to input spike times during training (tau_syn units; 0 = off). */
+  readonly inputNoiseSigma: number;
+  /**
+   * Worker threads for the minibatches (default 1). Results are bit-identical for any number: a batch is
+   * summed in fixed chunks of `chunkSize` samples added in order. Only substrates registered by the
+   * package entry run in workers; others fall back to one thread.
+   */
+  readonly threads?: number;
+  /** Samples per chunk of a batch (default 50). Changing it changes rounding, not the mathematics. */
+  readonly chunkSize?: number;
+  readonly pass: PassOptions;
+  readonly seed: number;
+}
 
-    try {
+/** Result of evaluating a model on a set. */
+export interface Evaluation {
+  readonly accuracy: number;
+  readonly loss: number;
+  readonly confusion: number[][];
+  /** Mean time of the earliest output spike over samples with any output spike (tau_syn units). */
+  readonly meanOutputSpikeTime: number;
+  /** Mean number of spikes of all non-input neurons per sample. */
+  readonly spikesPerInference: number;
+  /** Fraction of samples with no output spike at all. */
+  readonly silentFraction: number;
+}
+
+/** Everything needed to continue training exactly where it stopped. */
+export interface TrainState {
+  epoch: number;
+  batch: number;
+  adamStep: number;
+  adamM: Float64Array[];
+  adamV: Float64Array[];
+}
+
+export interface EpochReport {
+  readonly epoch: number;
+  readonly trainLoss: number;
+  readonly trainAccuracy: number;
+  readonly validation: Evaluation | null;
+  readonly learningRate: number;
+  readonly seconds: number;
+  /** Batches whose gradient step was replaced by weight bumping. */
+  readonly bumpedBatches: number;
+}
+
+export interface TrainCallbacks {
+  onBatch?(epoch: number, batch: number, batches: number, loss: number, accuracy: number): void;
+  onEpoch?(report: EpochReport, state: TrainState): void | Promise<void>;
+}
+
+/** Substrate context for a pass: realise with trial = a counter so noise is new each batch. */
+function contextFor(substrate: Substrate, options: Readonly<Record<string, unknown>>, seed: number, trial: number) {
+  const spec = { seed, substrate: { name: substrate.name, options } } as unknown as SimulationSpec;
+  return realiseContext(spec, trial);
+}
+
+/** Evaluates `model` on `set` (forward passes only) on `substrate`. */
+export function evaluate(
+  model: LayeredModel,
+  set: EncodedSet,
+  substrate: Substrate,
+  substrateOptions: Readonly<Record<string, unknown>>,
+  pass: PassOptions,
+  seed = 0,
+): Evaluation {
+  const fb = new ForwardBackward(model, pass);
+  fb.realise(substrate, contextFor(substrate, substrateOptions, seed, 0));
+  const res = emptySampleResult();
+  const confusion = Array.from({ length: set.classes }, () => new Array<number>(set.classes + 1).fill(0));
+  let correct = 0;
+  let loss = 0;
+  let tSum = 0;
+  let tCount = 0;
+  let spikes = 0;
+  let silent = 0;
+  for (let s = 0; s < set.n; s++) {
+    fb.forward(set.times.subarray(s * set.inputs, (s + 1) * set.inputs), set.labels[s], res);
+    if (res.correct) correct++;
+    loss += res.loss;
+    spikes += res.spikes;
+    // column `classes` counts "no output spike"
+    confusion[set.labels[s]][res.predicted < 0 ? set.classes : res.predicted]++;
+    if (res.predicted < 0) silent++;
+    else {
+      tSum += res.outputTimes[res.predicted];
+      tCount++;
+    }
+  }
+  return {
+    accuracy: correct / set.n,
+    loss: loss / set.n,
+    confusion,
+    meanOutputSpikeTime: tCount > 0 ? tSum / tCount : NaN,
+    spikesPerInference: spikes / set.n,
+    silentFraction: silent / set.n,
+  };
+}
+
+/**
+ * Trains `model` in place with minibatch Adam on the TTFS loss. The forward pass of every batch runs on
+ * `substrate` (realised afresh after each update, so training is "in the loop"); the gradient comes from the
+ * recorded spike times with the nominal parameters. Deterministic for a seed: the shuffle and the input
+ * noise of epoch e come from their own named streams, so resuming at an epoch boundary reproduces an
+ * uninterrupted run exactly.
+ */
+export async function train(
+  model: LayeredModel,
+  trainSet: EncodedSet,
+  validationSet: EncodedSet | null,
+  substrate: Substrate,
+  substrateOptions: Readonly<Record<string, unknown>>,
+  options: TrainOptions,
+  callbacks: TrainCallbacks = {},
+  resume?: TrainState,
+): Promise<TrainState> {
+  const adam = new Adam(model.weights, options.adam.beta1, options.adam.beta2, options.adam.epsilon);
+  const state: TrainState = resume ?? { epoch: 0, batch: 0, adamStep: 0, adamM: adam.m, adamV: adam.v };
+  if (resume !== undefined) {
+    adam.step = resume.adamStep;
+    resume.adamM.forEach((m, l) => adam.m[l].set(m));
+    resume.adamV.forEach((v, l) => adam.v[l].set(v));
+  }
+  state.adamM = adam.m;
+  state.adamV = adam.v;
+  const nIn = trainSet.inputs;
+  const order = new Int32Array(trainSet.n);
+  const batchInputs = new Float64Array(options.batchSize * nIn);
+  const batchLabels = new Int32Array(options.batchSize);
+  const sums = emptyBatchSums(model);
+  const threads = options.threads ?? 1;
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const builtIn = isBuiltInSubstrate(substrate);
+  const executor: BatchExecutor =
+    threads > 1 && builtIn
+      ? new ParallelExecutor(model, options.pass, substrate, substrateOptions, options.seed, chunkSize, threads)
+      : new SerialExecutor(model, options.pass, substrate, substrateOptions, options.seed, chunkSize);
+
+  try {
     for (let epoch = state.epoch; epoch < options.epochs; epoch++) {
       const started = performance.now();
       const lr = options.learningRate * options.lrSchedule.factor ** Math.floor(epoch / options.lrSchedule.everyEpochs);
@@ -197,28 +199,29 @@ function isBuiltInSubstrate(substrate: Substrate): boolean {
       let lossSum = 0;
       let correct = 0;
       const bump = { lastLayer: -1, value: options.weightBumping?.value ?? 0 };
+      let bumpedBatches = 0;
       for (let b = 0; b < batches; b++) {
         const from = b * options.batchSize;
         const to = Math.min(trainSet.n, from + options.batchSize);
         const count = to - from;
-        // Repeat the batch while weight bumping had to act (paper heuristic): the gradient step is taken
-        // only once every layer spikes enough.
-        for (let attempt = 0; ; attempt++) {
-          for (let q = 0; q < count; q++) {
-            const s = order[from + q];
-            batchLabels[q] = trainSet.labels[s];
-            for (let j = 0; j < nIn; j++) {
-              let t = trainSet.times[s * nIn + j];
-              if (options.inputNoiseSigma > 0) t = Math.max(0, t + options.inputNoiseSigma * normalDraw(noise));
-              batchInputs[q * nIn + j] = t;
-            }
+        // Weight bumping (paper heuristic, as in their code): when a layer is too silent, its silent
+        // neurons' input weights are raised and the batch's gradient step is skipped.
+        for (let q = 0; q < count; q++) {
+          const s = order[from + q];
+          batchLabels[q] = trainSet.labels[s];
+          for (let j = 0; j < nIn; j++) {
+            let t = trainSet.times[s * nIn + j];
+            // Gaussian jitter, negative times reflected (as the paper's code does)
+            if (options.inputNoiseSigma > 0) t = Math.abs(t + options.inputNoiseSigma * normalDraw(noise));
+            batchInputs[q * nIn + j] = t;
           }
-          await executor.run(state.batch, batchInputs, batchLabels, count, sums);
-          state.batch++;
-          if (options.weightBumping === null || attempt >= MAX_BUMP_ATTEMPTS) break;
-          if (bumpSilentNeurons(model, sums.silent, count, options.weightBumping, bump) < 0) break;
         }
-        adam.update(model.weights, sums.grads, lr);
+        await executor.run(state.batch, batchInputs, batchLabels, count, sums);
+        state.batch++;
+        const bumped =
+          options.weightBumping !== null && bumpSilentNeurons(model, sums.silent, count, options.weightBumping, bump) >= 0;
+        if (bumped) bumpedBatches++;
+        else adam.update(model.weights, sums.grads, lr);
         lossSum += sums.loss;
         correct += sums.correct;
         callbacks.onBatch?.(epoch, b + 1, batches, sums.loss / count, sums.correct / count);
@@ -235,6 +238,7 @@ function isBuiltInSubstrate(substrate: Substrate): boolean {
           validation,
           learningRate: lr,
           seconds: (performance.now() - started) / 1000,
+          bumpedBatches,
         },
         state,
       );
@@ -245,14 +249,11 @@ function isBuiltInSubstrate(substrate: Substrate): boolean {
   return state;
 }
 
-/** How often a batch is repeated for weight bumping before the step is taken anyway. */
-const MAX_BUMP_ATTEMPTS = 200;
-
 /**
  * Paper heuristic (weight bumping, as in Göltz, Kriener et al. 2021's code): find the first layer whose
  * fraction of silent (sample, neuron) pairs exceeds its limit and raise the input weights of every neuron of
- * that layer that was silent in the batch by the bump value; the value doubles while the same layer keeps
- * needing it. Returns the bumped layer, or -1 if none needed it.
+ * that layer that was silent in the batch by the bump value; the value doubles while the same layer needs it
+ * in consecutive batches. Returns the bumped layer, or -1 if none needed it.
  */
 function bumpSilentNeurons(
   model: LayeredModel,
