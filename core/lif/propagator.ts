@@ -78,8 +78,9 @@ export function propagateFree(
   const iE = iExc0 * eE;
   const iI = iInh0 * eI;
   const v = c + (v0 - c) * ea + invC * (iExc0 * kE + iInh0 * kI);
-  // the ODE itself: C dV/dt = g_l (c - V) + I_E + I_I, and its derivative
-  const dv = a * (c - v) + invC * (iE + iI);
+  // dV/dt from the ODE C dV/dt = g_l (c - V) + I_E + I_I, written without forming c - V: once V has
+  // relaxed to within rounding of c, a (c - V) loses its sign. With K' = e^{-b t} - a K:
+  const dv = -a * (v0 - c) * ea + invC * (iExc0 * (eE - a * kE) + iInh0 * (eI - a * kI));
   out[V] = v;
   out[I_EXC] = iE;
   out[I_INH] = iI;

@@ -48,9 +48,9 @@ function solveBracketed(
   let slowSteps = 0;
   for (let iter = 0; iter < 200; iter++) {
     const f = evaluate(k, i, v0, iE0, iI0, x, target);
-    if (f === 0 && target === Target.CriticalPoint) return x;
     const df = target === Target.Crossing ? scratch[DV_DT] : scratch[D2V_DT2];
-    // f = 0 counts as reached: the crossing is the first time V >= v_thresh
+    // f = 0 counts as the hi side: the crossing is the first time V >= v_thresh, and a critical point is
+    // where dV/dt stops having the sign it had at lo (it may underflow to exactly 0 far out)
     const onHiSide = f * hiSign > 0 || f === 0;
     if (onHiSide) hi = x;
     else lo = x;
@@ -130,7 +130,8 @@ export function firstCrossingTime(
     propagateFree(k, i, v0, iExc0, iInh0, r, scratch);
     const vR = scratch[V];
     const dvR = scratch[DV_DT];
-    if ((dvPrev > 0 && dvR < 0) || (dvPrev < 0 && dvR > 0)) {
+    // a maximum inside (tPrev, r]; dV/dt = 0 at r counts (far horizons underflow to exactly 0)
+    if ((dvPrev > 0 && dvR <= 0) || (dvPrev < 0 && dvR > 0)) {
       const z = solveBracketed(k, i, v0, iExc0, iInh0, tPrev, r, dvR > 0 ? 1 : -1, Target.CriticalPoint);
       propagateFree(k, i, v0, iExc0, iInh0, z, scratch);
       if (scratch[V] >= theta) {
