@@ -9,8 +9,10 @@
  */
 import { registerSubstrate, substrateNames } from './core/substrate/registry.ts';
 import { idealSubstrate } from './substrates/ideal/index.ts';
+import { bss2Substrate } from './substrates/bss2/index.ts';
 
 if (!substrateNames().includes(idealSubstrate.name)) registerSubstrate(idealSubstrate);
+if (!substrateNames().includes(bss2Substrate.name)) registerSubstrate(bss2Substrate);
 
 export * from './core/config/index.ts';
 export { simulate, realiseContext, type SimulateOptions, type SimulationResult } from './core/engine/simulate.ts';

@@ -1,0 +1,260 @@
+import { lifConstants, type LifConstants } from '../../core/lif/constants.ts';
+import { lifDynamics } from '../../core/lif/lifDynamics.ts';
+import { LIF_PARAM_FIELDS, type LifParamArrays } from '../../core/lif/params.ts';
+import { I_EXC, I_INH, V, propagateFree, propagationScratch } from '../../core/lif/propagator.ts';
+import { firstCrossingTime } from '../../core/lif/thresholdCrossing.ts';
+import type { NeuronDynamics, NeuronStateArrays } from '../../core/substrate/dynamics.ts';
+import { FAULT_DEAD, FAULT_NONE, FAULT_SPONTANEOUS } from './chip.ts';
+import { DEFAULT_BSS2_OPTIONS, defaultSynapticCurrentCap, usToModel } from './options.ts';
+import { refractoryTick } from './quantisation.ts';
+
+/**
+ * The per-neuron hardware quirks of the bss2 dynamics (model time and current units), one entry per
+ * LIF neuron in the engine's global order. NEST would call these Parameters; {@link Bss2Constants} are
+ * the derived Variables.
+ */
+export interface Bss2NeuronQuirks {
+  readonly size: number;
+  /** Time constant of the relaxation to v_reset in the reset phase; 0 = ideal clamp (V := v_reset). */
+  readonly tauReset: Float64Array;
+  /** Length of the reset holdoff at the end of the refractory period (free membrane, no firing); 0 = none. */
+  readonly holdoff: Float64Array;
+  /** Cap on the excitatory current and on |inhibitory current|; Infinity = none. */
+  readonly capExc: Float64Array;
+  readonly capInh: Float64Array;
+  /** FAULT_NONE, FAULT_DEAD or FAULT_SPONTANEOUS (substrates/bss2/chip.ts). */
+  readonly fault: Uint8Array;
+  /** Spontaneous neurons: time of the first spike (the first refractory tick) and the shortest period (one tick). */
+  readonly spontaneousStart: Float64Array;
+  readonly spontaneousMinPeriod: Float64Array;
+}
+
+/** Derived constants of the bss2 dynamics (`C` of NeuronDynamics<C>): the exact LIF constants plus the quirks. */
+export interface Bss2Constants {
+  readonly size: number;
+  readonly lif: LifConstants;
+  /** 1 / tau_reset, Infinity for the ideal clamp. */
+  readonly resetRate: Float64Array;
+  /** Holdoff length, at most the refractory period. */
+  readonly holdoff: Float64Array;
+  readonly capExc: Float64Array;
+  readonly capInh: Float64Array;
+  readonly fault: Uint8Array;
+  readonly spontaneousStart: Float64Array;
+  /** Time from a spike to the end of its refractory period (tau_refrac; for spontaneous neurons at least one tick). */
+  readonly refractoryPeriod: Float64Array;
+  /** 1 where the neuron has no quirk at all: it then runs the exact lifDynamics code, bit for bit. */
+  readonly plain: Uint8Array;
+}
+
+/** Quirks with the default options for `size` neurons with refractory periods `tauRefrac` (model units). */
+export function defaultQuirks(tauRefrac: Float64Array): Bss2NeuronQuirks {
+  const size = tauRefrac.length;
+  const tick = refractoryTick(DEFAULT_BSS2_OPTIONS);
+  return {
+    size,
+    tauReset: new Float64Array(size).fill(usToModel(DEFAULT_BSS2_OPTIONS, DEFAULT_BSS2_OPTIONS.tauResetUs)),
+    holdoff: new Float64Array(size).fill(DEFAULT_BSS2_OPTIONS.holdoffTicks * tick),
+    capExc: new Float64Array(size).fill(defaultSynapticCurrentCap(DEFAULT_BSS2_OPTIONS.weightScale)),
+    capInh: new Float64Array(size).fill(defaultSynapticCurrentCap(DEFAULT_BSS2_OPTIONS.weightScale)),
+    fault: new Uint8Array(size),
+    spontaneousStart: new Float64Array(size).fill(tick),
+    spontaneousMinPeriod: new Float64Array(size).fill(tick),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Hand-off from realise to prepare. `prepare` receives only the realised LifParamArrays (concatenated by
+// the engine or the learning plugin), so `realise` files the quirks of the network it realised under a
+// fingerprint of exactly those parameter values, and `prepare` looks them up. Parameters that bss2 did not
+// realise (e.g. a test calling prepare directly) get the default quirks.
+// ---------------------------------------------------------------------------------------------------------
+
+const REMEMBERED_MAX = 64;
+const remembered = new Map<string, Bss2NeuronQuirks>();
+
+function mix(h: number, word: number): number {
+  h = Math.imul(h ^ word, 0x5bd1e995);
+  return h ^ (h >>> 15);
+}
+
+/** A 64-bit fingerprint of every parameter value (bit patterns), with the size. */
+export function paramsFingerprint(params: LifParamArrays): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x2545f491;
+  for (const field of LIF_PARAM_FIELDS) {
+    const a = params[field];
+    const words = new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
+    for (let w = 0; w < words.length; w++) {
+      h1 = mix(h1, words[w]);
+      h2 = mix(h2, words[w] ^ 0x9e3779b9);
+    }
+    h1 = mix(h1, 0x1234567);
+    h2 = mix(h2, 0x7654321);
+  }
+  return `${params.size}:${(h1 >>> 0).toString(16)}:${(h2 >>> 0).toString(16)}`;
+}
+
+/**
+ * Files `quirks` for the neurons whose realised parameters are `params` (global LIF order), for the next
+ * `prepare` of these parameters. The most recent filing of equal parameters wins; the last 64 are kept.
+ */
+export function rememberQuirks(params: LifParamArrays, quirks: Bss2NeuronQuirks): void {
+  if (quirks.size !== params.size) throw new Error(`bss2: ${quirks.size} neuron quirks for ${params.size} neurons`);
+  const key = paramsFingerprint(params);
+  remembered.delete(key);
+  remembered.set(key, quirks);
+  if (remembered.size > REMEMBERED_MAX) remembered.delete(remembered.keys().next().value as string);
+}
+
+/** The quirks filed for `params`, or undefined. */
+export function rememberedQuirks(params: LifParamArrays): Bss2NeuronQuirks | undefined {
+  return remembered.get(paramsFingerprint(params));
+}
+
+/** Derived constants from realised parameters and quirks. */
+export function bss2Constants(params: LifParamArrays, quirks: Bss2NeuronQuirks): Bss2Constants {
+  const n = params.size;
+  const lif = lifConstants(params);
+  const k = {
+    size: n,
+    lif,
+    resetRate: new Float64Array(n),
+    holdoff: new Float64Array(n),
+    capExc: quirks.capExc.slice(),
+    capInh: quirks.capInh.slice(),
+    fault: quirks.fault.slice(),
+    spontaneousStart: quirks.spontaneousStart.slice(),
+    refractoryPeriod: params.tauRefracMs.slice(),
+    plain: new Uint8Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const tauReset = quirks.tauReset[i];
+    k.resetRate[i] = tauReset > 0 ? 1 / tauReset : Infinity;
+    k.holdoff[i] = Math.min(quirks.holdoff[i], params.tauRefracMs[i]);
+    if (k.fault[i] === FAULT_SPONTANEOUS) k.refractoryPeriod[i] = Math.max(params.tauRefracMs[i], quirks.spontaneousMinPeriod[i]);
+    k.plain[i] =
+      k.resetRate[i] === Infinity && k.holdoff[i] === 0 && k.capExc[i] === Infinity && k.capInh[i] === Infinity && k.fault[i] === FAULT_NONE
+        ? 1
+        : 0;
+  }
+  return k;
+}
+
+const scratch = propagationScratch();
+const probe = propagationScratch();
+
+/**
+ * The state of neuron i at time t >= t0 with no input in between, from (v, iE, iI) at t0 and the end of
+ * its refractory period `ref`, into out[V], out[I_EXC], out[I_INH]. Phases (each solved analytically):
+ * reset phase [.., ref - holdoff): dV/dt = (v_reset - V) / tau_reset (V = v_reset for the ideal clamp),
+ * currents decaying; then holdoff and free phase: the exact LIF propagator (design.md section 1).
+ */
+function evolve(k: Bss2Constants, i: number, t0: number, v: number, iE: number, iI: number, ref: number, t: number, out: Float64Array): void {
+  if (ref > t0) {
+    const resetEnd = ref - k.holdoff[i];
+    if (t0 < resetEnd) {
+      const te = t < resetEnd ? t : resetEnd;
+      const dt = te - t0;
+      const vReset = k.lif.vResetMv[i];
+      const rate = k.resetRate[i];
+      v = rate === Infinity ? vReset : vReset + (v - vReset) * Math.exp(-rate * dt);
+      const eE = Math.exp(-k.lif.rateExc[i] * dt);
+      iE *= eE;
+      iI *= k.lif.rateInh[i] === k.lif.rateExc[i] ? eE : Math.exp(-k.lif.rateInh[i] * dt);
+      if (t <= resetEnd) {
+        out[V] = v;
+        out[I_EXC] = iE;
+        out[I_INH] = iI;
+        return;
+      }
+      t0 = resetEnd;
+    }
+  }
+  propagateFree(k.lif, i, v, iE, iI, t - t0, out);
+}
+
+/**
+ * The BrainScaleS-2 neuron dynamics: the exact LIF dynamics of core/lif between events, plus the
+ * hardware's refractory mechanism (calix `refractory_period.py`: a reset period followed by a holdoff in
+ * which the membrane evolves freely but cannot fire; if V >= v_thresh when the holdoff ends, the neuron
+ * fires then), a reset that relaxes to v_reset with tau_reset instead of an ideal clamp, a saturating
+ * synaptic current, and dead or spontaneously firing neurons. The synaptic currents keep decaying and
+ * receiving input in every phase. Crossings are searched only in the free phase, with core's exact
+ * `firstCrossingTime`. A neuron without quirks runs lifDynamics itself, bit for bit.
+ */
+export const bss2Dynamics: NeuronDynamics<Bss2Constants> = {
+  prepare(params: LifParamArrays): Bss2Constants {
+    const filed = rememberedQuirks(params);
+    return bss2Constants(params, filed ?? defaultQuirks(params.tauRefracMs));
+  },
+
+  advanceTo(s: NeuronStateArrays, k, i, t) {
+    if (k.plain[i] === 1) return lifDynamics.advanceTo(s, k.lif, i, t);
+    const t0 = s.lastMs[i];
+    if (!(t > t0)) return;
+    evolve(k, i, t0, s.vMv[i], s.iExcNa[i], s.iInhNa[i], s.refractoryUntilMs[i], t, scratch);
+    s.vMv[i] = scratch[V];
+    s.iExcNa[i] = scratch[I_EXC];
+    s.iInhNa[i] = scratch[I_INH];
+    s.lastMs[i] = t;
+  },
+
+  receive(s, k, i, w) {
+    if (k.plain[i] === 1) return lifDynamics.receive(s, k.lif, i, w);
+    // saturation: an input cannot drive the current past the cap (nor pull a current already beyond it back)
+    if (w >= 0) {
+      const before = s.iExcNa[i];
+      const x = before + w;
+      const cap = k.capExc[i];
+      s.iExcNa[i] = x > cap ? Math.max(cap, before) : x;
+    } else {
+      const before = s.iInhNa[i];
+      const x = before + w;
+      const cap = -k.capInh[i];
+      s.iInhNa[i] = x < cap ? Math.min(cap, before) : x;
+    }
+  },
+
+  nextSpikeTime(s, k, i, tLimit) {
+    if (k.plain[i] === 1) return lifDynamics.nextSpikeTime(s, k.lif, i, tLimit);
+    const fault = k.fault[i];
+    if (fault === FAULT_DEAD) return Infinity;
+    let t0 = s.lastMs[i];
+    const ref = s.refractoryUntilMs[i];
+    if (fault === FAULT_SPONTANEOUS) {
+      const t = Math.max(t0, ref, k.spontaneousStart[i]);
+      return t <= tLimit ? t : Infinity;
+    }
+    let v = s.vMv[i];
+    let iE = s.iExcNa[i];
+    let iI = s.iInhNa[i];
+    if (ref > t0) {
+      // no spike before the holdoff ends; then the search starts from the state there
+      if (ref >= tLimit) return Infinity;
+      evolve(k, i, t0, v, iE, iI, ref, ref, probe);
+      v = probe[V];
+      iE = probe[I_EXC];
+      iI = probe[I_INH];
+      t0 = ref;
+    }
+    const dt = firstCrossingTime(k.lif, i, v, iE, iI, tLimit - t0);
+    if (dt === Infinity) return Infinity;
+    const t = t0 + dt;
+    return t < tLimit ? t : tLimit;
+  },
+
+  fire(s, k, i) {
+    if (k.plain[i] === 1) return lifDynamics.fire(s, k.lif, i);
+    const period = k.refractoryPeriod[i];
+    s.refractoryUntilMs[i] = s.lastMs[i] + period;
+    // the ideal clamp, or a reset phase of zero length, resets at once; otherwise V relaxes from here
+    if (k.resetRate[i] === Infinity || !(period > k.holdoff[i])) s.vMv[i] = k.lif.vResetMv[i];
+  },
+
+  membranePotentialAt(s, k, i, t) {
+    if (k.plain[i] === 1) return lifDynamics.membranePotentialAt(s, k.lif, i, t);
+    evolve(k, i, s.lastMs[i], s.vMv[i], s.iExcNa[i], s.iInhNa[i], s.refractoryUntilMs[i], t, probe);
+    return probe[V];
+  },
+};

@@ -1,0 +1,58 @@
+import type { Substrate } from '../../core/substrate/substrate.ts';
+import { bss2Dynamics, type Bss2Constants } from './dynamics.ts';
+import { bss2Observation } from './observation.ts';
+import { resolveBss2Options, validateBss2Options } from './options.ts';
+import { realiseBss2 } from './realise.ts';
+
+/**
+ * The BrainScaleS-2 substrate (docs/substrates/bss2.md): fixed-pattern mismatch per chip seed,
+ * trial-to-trial threshold noise, 6-bit signed weights, input and output times on the 8 ns FPGA clock,
+ * read-out jitter and latency, the digital refractory counter with reset holdoff and a relaxing reset,
+ * saturating synaptic currents, dead and spontaneously firing neurons, and the chip's size limits.
+ * Every effect can be scaled or switched off (BSS2_ALL_OFF gives exactly the `ideal` spike times).
+ */
+export const bss2Substrate: Substrate<Bss2Constants> = {
+  name: 'bss2',
+  description: 'BrainScaleS-2: mismatch, noise, 6-bit weights, clock-quantised times, refractory quirks, size limits',
+  validateOptions(options) {
+    validateBss2Options(options);
+  },
+  realise(network, context) {
+    return realiseBss2(network, context, resolveBss2Options(context.options));
+  },
+  dynamics: bss2Dynamics,
+  observation(_network, context) {
+    return bss2Observation(context, resolveBss2Options(context.options));
+  },
+};
+
+export { bss2Dynamics, bss2Constants, defaultQuirks, paramsFingerprint, rememberQuirks, rememberedQuirks } from './dynamics.ts';
+export type { Bss2Constants, Bss2NeuronQuirks } from './dynamics.ts';
+export {
+  BSS2_ALL_OFF,
+  BSS2_OPTION_NAMES,
+  DEFAULT_BSS2_MISMATCH,
+  DEFAULT_BSS2_NOISE,
+  DEFAULT_BSS2_OPTIONS,
+  defaultSynapticCurrentCap,
+  resolveBss2Options,
+  validateBss2Options,
+  type Bss2MismatchOptions,
+  type Bss2NoiseOptions,
+  type Bss2Options,
+} from './options.ts';
+export {
+  FAULT_DEAD,
+  FAULT_NONE,
+  FAULT_SPONTANEOUS,
+  drawChipWeightScale,
+  drawEfficacyColumn,
+  drawNeuronMismatch,
+  type ChipStreamSource,
+  type NeuronMismatch,
+} from './chip.ts';
+export { checkFits, concatenatedParams, neuronQuirks, placeNetwork, realiseBss2, type Placement } from './realise.ts';
+export { bss2Observation } from './observation.ts';
+export { fpgaCycle, floorToGrid, integerWeight, quantisedWeight, refractoryTick, refractoryTicks, roundToGrid } from './quantisation.ts';
+export { bss2CostEstimate, type Bss2CostEstimate, type Bss2CostOptions } from './cost.ts';
+export * from './hardware.ts';

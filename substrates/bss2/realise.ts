@@ -1,0 +1,231 @@
+import { LIF_PARAM_FIELDS, copyLifParamArrays, type LifParamArrays } from '../../core/lif/params.ts';
+import type { CsrMatrix, LifPopulation, Network, Population, Projection } from '../../core/network/network.ts';
+import { normalDraw } from '../../core/rng.ts';
+import type { RealiseContext } from '../../core/substrate/substrate.ts';
+import { drawChipWeightScale, drawEfficacyColumn, drawNeuronMismatch, type NeuronMismatch } from './chip.ts';
+import { rememberQuirks, type Bss2NeuronQuirks } from './dynamics.ts';
+import { CIRCUITS_PER_LOGICAL_NEURON, INPUTS_PER_LOGICAL_NEURON, LOGICAL_NEURONS, NEURON_CIRCUITS } from './hardware.ts';
+import { usToModel, type Bss2Options } from './options.ts';
+import { fpgaCycle, integerWeight, refractoryTick, refractoryTicks, roundToGrid } from './quantisation.ts';
+
+/**
+ * The placement of a network on the chip. Neurons: the LIF populations in network order onto logical
+ * neuron slots 0..N-1 (slot = the engine's global LIF index). Synapses: the column is the target
+ * neuron's slot; the rows of a target population are blocks, one per incoming projection in network
+ * order, of as many rows as the projection's source population has neurons (row = block start +
+ * presynaptic index). Rows past 255 are allowed (the chip shares rows through address matching; the
+ * efficacies are i.i.d. per slot either way).
+ */
+export interface Placement {
+  /** Slot of neuron 0 of each population (-1 for spike sources). */
+  readonly offset: Int32Array;
+  /** Number of LIF neurons (slots used). */
+  readonly neurons: number;
+  /** First row of each projection's block. */
+  readonly rowStart: Int32Array;
+  /** Rows used by each population (0 for spike sources). */
+  readonly rows: Int32Array;
+  /** Inputs (synapses) per slot. */
+  readonly inputs: Int32Array;
+}
+
+/** The placement of `network` (see {@link Placement}). */
+export function placeNetwork(network: Network): Placement {
+  const pops = network.populations;
+  const offset = new Int32Array(pops.length).fill(-1);
+  let neurons = 0;
+  pops.forEach((p, idx) => {
+    if (p.kind === 'lif') {
+      offset[idx] = neurons;
+      neurons += p.size;
+    }
+  });
+  const rows = new Int32Array(pops.length);
+  const rowStart = new Int32Array(network.projections.length);
+  const inputs = new Int32Array(neurons);
+  network.projections.forEach((proj, q) => {
+    rowStart[q] = rows[proj.target];
+    rows[proj.target] += pops[proj.source].size;
+    const base = offset[proj.target];
+    const targets = proj.synapses.targets;
+    for (let e = 0; e < targets.length; e++) inputs[base + targets[e]]++;
+  });
+  return { offset, neurons, rowStart, rows, inputs };
+}
+
+/** Throws a clear error when the network does not fit on one chip (options.checkSize). */
+export function checkFits(network: Network, placement: Placement): void {
+  const hint = 'set the substrate option checkSize: false to simulate it anyway';
+  if (placement.neurons > LOGICAL_NEURONS) {
+    throw new Error(
+      `bss2: the network has ${placement.neurons} LIF neurons, more than the ${LOGICAL_NEURONS} logical neurons of one ` +
+        `BrainScaleS-2 chip (${NEURON_CIRCUITS} neuron circuits, ${CIRCUITS_PER_LOGICAL_NEURON} per logical neuron); ${hint}`,
+    );
+  }
+  network.populations.forEach((p, idx) => {
+    if (p.kind !== 'lif') return;
+    for (let n = 0; n < p.size; n++) {
+      const count = placement.inputs[placement.offset[idx] + n];
+      if (count > INPUTS_PER_LOGICAL_NEURON) {
+        throw new Error(
+          `bss2: neuron ${n} of population '${p.name}' has ${count} inputs, more than the ${INPUTS_PER_LOGICAL_NEURON} ` +
+            `signed inputs of a logical neuron (${CIRCUITS_PER_LOGICAL_NEURON} circuits); ${hint}`,
+        );
+      }
+    }
+  });
+}
+
+/** The per-neuron parameters of the LIF populations concatenated in network order (the engine's global order). */
+export function concatenatedParams(populations: readonly Population[]): LifParamArrays {
+  const lif = populations.filter((p): p is LifPopulation => p.kind === 'lif');
+  const size = lif.reduce((a, p) => a + p.size, 0);
+  const out = { size } as { size: number } & Record<(typeof LIF_PARAM_FIELDS)[number], Float64Array>;
+  for (const field of LIF_PARAM_FIELDS) {
+    const arr = new Float64Array(size);
+    let at = 0;
+    for (const p of lif) {
+      arr.set(p.params[field], at);
+      at += p.size;
+    }
+    out[field] = arr;
+  }
+  return out;
+}
+
+/** Realised parameters of one LIF population whose first slot is `slot`. */
+function realiseParams(
+  p: LifPopulation,
+  slot: number,
+  o: Bss2Options,
+  mismatch: NeuronMismatch,
+  thresholdNoise: Float64Array,
+): { params: LifParamArrays; initialVMv: Float64Array } {
+  const params = copyLifParamArrays(p.params);
+  const initialVMv = p.initialVMv.slice();
+  const m = o.mismatch;
+  const mis = o.mismatchScale;
+  const thresholdMoves = (mis !== 0 && (m.threshold !== 0 || m.thresholdOffset !== 0)) || (o.noiseScale !== 0 && o.noise.threshold !== 0);
+  const tick = refractoryTick(o);
+  for (let n = 0; n < p.size; n++) {
+    const j = slot + n;
+    // voltage figures are fractions of the nominal distance threshold - leak (70 LSB in the TTFS set-ups)
+    const span = p.params.vThreshMv[n] - p.params.vRestMv[n];
+    if (thresholdMoves) params.vThreshMv[n] += span * (mismatch.thresholdShift[j] + thresholdNoise[j]);
+    if (mis !== 0 && m.leak !== 0) {
+      params.vRestMv[n] += span * mismatch.leakShift[j];
+      initialVMv[n] += span * mismatch.leakShift[j];
+    }
+    if (mis !== 0 && m.reset !== 0) params.vResetMv[n] += span * mismatch.resetShift[j];
+    if (mis !== 0 && m.tauMem !== 0) params.tauMemMs[n] *= mismatch.tauMemFactor[j];
+    if (mis !== 0 && m.tauSynExc !== 0) params.tauSynExcMs[n] *= mismatch.tauSynExcFactor[j];
+    if (mis !== 0 && m.tauSynInh !== 0) params.tauSynInhMs[n] *= mismatch.tauSynInhFactor[j];
+    if (o.refractoryQuantisation) {
+      // an integer count of ticks, with at least one tick of reset before the holdoff
+      params.tauRefracMs[n] = refractoryTicks(p.params.tauRefracMs[n], tick, o.holdoffTicks + 1) * tick;
+    }
+  }
+  return { params, initialVMv };
+}
+
+/** Realised synapses of projection `q`: quantised weights times chip scale, neuron gain and synapse efficacy. */
+function realiseSynapses(
+  proj: Projection,
+  q: number,
+  placement: Placement,
+  o: Bss2Options,
+  mismatch: NeuronMismatch,
+  chipScale: number,
+  efficacy: (column: number) => Float64Array | null,
+): CsrMatrix {
+  const syn = proj.synapses;
+  const weights = syn.weights.slice();
+  const base = placement.offset[proj.target];
+  const analog = o.mismatchScale !== 0 && (o.mismatch.gain !== 0 || o.mismatch.efficacy !== 0 || o.mismatch.chipWeightScale !== 0);
+  for (let j = 0; j < syn.rows; j++) {
+    const row = placement.rowStart[q] + j;
+    for (let e = syn.rowStart[j]; e < syn.rowStart[j + 1]; e++) {
+      let w = o.weightQuantisation ? integerWeight(syn.weights[e], o.weightScale) / o.weightScale : syn.weights[e];
+      if (analog && w !== 0) {
+        // the sign picks the synapse row type, hence the input circuit (and its gain) on the neuron
+        const column = base + syn.targets[e];
+        const gain = w > 0 ? mismatch.gainExc[column] : mismatch.gainInh[column];
+        const eff = efficacy(column);
+        w *= chipScale * gain * (eff === null ? 1 : eff[row]);
+      }
+      weights[e] = w;
+    }
+  }
+  return { rows: syn.rows, rowStart: syn.rowStart, targets: syn.targets, weights };
+}
+
+/**
+ * The network as BrainScaleS-2 realises it (docs/substrates/bss2.md): mismatched and quantised neuron
+ * parameters, quantised and mismatched weights, input spike times on the FPGA clock grid. Files the
+ * neurons' quirks (reset relaxation, holdoff, current cap, faults) for the dynamics' `prepare`.
+ * Does not modify `network`.
+ */
+export function realiseBss2(network: Network, context: RealiseContext, o: Bss2Options): Network {
+  const placement = placeNetwork(network);
+  if (o.checkSize) checkFits(network, placement);
+  const N = placement.neurons;
+  const mismatch = drawNeuronMismatch(context, o, N);
+  const thresholdNoise = new Float64Array(N);
+  const noiseSigma = o.noiseScale * o.noise.threshold;
+  if (noiseSigma !== 0) {
+    const stream = context.trialStream('bss2/thresholdNoise');
+    for (let j = 0; j < N; j++) thresholdNoise[j] = noiseSigma * normalDraw(stream);
+  }
+  const chipScale = drawChipWeightScale(context, o);
+
+  const cycle = fpgaCycle(o);
+  const populations: Population[] = network.populations.map((p, idx) => {
+    if (p.kind === 'source') {
+      if (!o.quantiseInputTimes) return p;
+      return { ...p, spikeTimesMs: p.spikeTimesMs.map((times) => times.map((t) => roundToGrid(t, cycle))) };
+    }
+    const { params, initialVMv } = realiseParams(p, placement.offset[idx], o, mismatch, thresholdNoise);
+    return { ...p, params, initialVMv };
+  });
+
+  const columns = new Map<number, Float64Array>();
+  const efficacyOn = o.mismatchScale !== 0 && o.mismatch.efficacy !== 0;
+  const popOfSlot = new Int32Array(N);
+  network.populations.forEach((p, idx) => {
+    if (p.kind === 'lif') popOfSlot.fill(idx, placement.offset[idx], placement.offset[idx] + p.size);
+  });
+  const efficacy = (column: number): Float64Array | null => {
+    if (!efficacyOn) return null;
+    let col = columns.get(column);
+    if (col === undefined) {
+      col = drawEfficacyColumn(context, o, column, placement.rows[popOfSlot[column]]);
+      columns.set(column, col);
+    }
+    return col;
+  };
+  const projections = network.projections.map((proj, q) => ({
+    ...proj,
+    synapses: realiseSynapses(proj, q, placement, o, mismatch, chipScale, efficacy),
+  }));
+
+  const realised: Network = { ...network, populations, projections };
+  rememberQuirks(concatenatedParams(populations), neuronQuirks(o, mismatch));
+  return realised;
+}
+
+/** The dynamics quirks of every neuron slot under options `o`. */
+export function neuronQuirks(o: Bss2Options, mismatch: NeuronMismatch): Bss2NeuronQuirks {
+  const size = mismatch.size;
+  const tick = refractoryTick(o);
+  const cap = o.synapticCurrentCap ?? Infinity;
+  return {
+    size,
+    tauReset: new Float64Array(size).fill(usToModel(o, o.tauResetUs)),
+    holdoff: new Float64Array(size).fill(o.holdoffTicks * tick),
+    capExc: new Float64Array(size).fill(cap),
+    capInh: new Float64Array(size).fill(cap),
+    fault: mismatch.fault.slice(),
+    spontaneousStart: new Float64Array(size).fill(tick),
+    spontaneousMinPeriod: new Float64Array(size).fill(tick),
+  };
+}
