@@ -2,7 +2,11 @@ import { Command, CommanderError } from 'commander';
 import '../index.ts';
 import { ConfigError } from '../core/config/index.ts';
 import { demoCommand } from './commands/demo.ts';
+import { evaluateCommand } from './commands/evaluate.ts';
 import { simulateCommand } from './commands/simulate.ts';
+import { startCommand } from './commands/start.ts';
+import { trainCommand } from './commands/train.ts';
+import { ValidationFailedError, validateCommand } from './commands/validate.ts';
 import { processIo, UsageError, type CliIo } from './io.ts';
 
 /** Exit code for bad input (config, arguments, files). */
@@ -20,7 +24,14 @@ function program(io: CliIo): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
-  for (const cmd of [simulateCommand(io), demoCommand(io)]) {
+  for (const cmd of [
+    simulateCommand(io),
+    demoCommand(io),
+    validateCommand(io),
+    trainCommand(io),
+    evaluateCommand(io),
+    startCommand(io),
+  ]) {
     cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
     root.addCommand(cmd);
   }
@@ -39,6 +50,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     if (error instanceof CommanderError) {
       // --help and --version end here with code 0; usage errors were already printed by commander
       return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+    }
+    if (error instanceof ValidationFailedError) {
+      io.stderr(`firstspike: ${oneLine(error.message)}\n`);
+      return 1;
     }
     if (error instanceof ConfigError || error instanceof UsageError) {
       io.stderr(`firstspike: error: ${oneLine(error.message)}\n`);

@@ -1,0 +1,105 @@
+import { Command, Option } from 'commander';
+import { ConfigError } from '../../core/config/index.ts';
+import { formatDocument, loadModel } from '../../plugins/learning/modelFile.ts';
+import { evaluate, type Evaluation } from '../../plugins/learning/trainer.ts';
+import { UsageError, type CliIo } from '../io.ts';
+import { className, integerOption, presetData, presetOption, substrateOption } from './train.ts';
+
+interface EvaluateCliOptions {
+  model: string;
+  substrate?: string;
+  substrateOptions?: string;
+  split: 'test' | 'validation' | 'train';
+  seed?: string;
+  dataDir?: string;
+  json?: boolean;
+}
+
+/** The confusion matrix as aligned text: rows = true class, columns = predicted class and "none". */
+export function confusionText(confusion: readonly (readonly number[])[], names: readonly string[]): string {
+  const header = ['true\\pred', ...names, 'none'];
+  const rows = confusion.map((row, k) => [names[k], ...row.map(String)]);
+  const width = Math.max(...[header, ...rows].flat().map((s) => s.length));
+  const line = (cells: readonly string[]) => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(width) : c.padStart(width))).join('  ')}\n`;
+  return line(header) + rows.map(line).join('');
+}
+
+export function evaluateCommand(io: CliIo): Command {
+  return new Command('evaluate')
+    .description(
+      'evaluate a trained model file on a data split: accuracy, confusion matrix, mean output spike time, ' +
+        'spikes per inference, silent fraction',
+    )
+    .requiredOption('-m, --model <file>', 'model file written by `firstspike train`')
+    .option('-s, --substrate <name>', 'substrate of the forward pass (default: the one the model was trained on)')
+    .option('--substrate-options <json>', "the substrate's options as a JSON object (default: the training run's, if the same substrate)")
+    .addOption(new Option('--split <split>', 'data split').choices(['test', 'validation', 'train']).default('test'))
+    .option('--seed <n>', "seed of the substrate's realisation (default: the training seed)")
+    .option('--data-dir <dir>', 'MNIST IDX files (default: those the model was trained on, or the built-in digits)')
+    .option('--json', 'print the figures as JSON')
+    .action(async (opts: EvaluateCliOptions) => {
+      let loaded: Awaited<ReturnType<typeof loadModel>>;
+      try {
+        loaded = await loadModel(opts.model);
+      } catch (error) {
+        if (error instanceof ConfigError) throw new UsageError(`--model '${opts.model}': ${error.message}`);
+        throw error;
+      }
+      const { model, meta } = loaded;
+      const t = meta.training;
+      const preset = presetOption(meta.preset);
+      const substrateName = opts.substrate ?? t.substrate;
+      const { substrate, options } = substrateOption(
+        substrateName,
+        opts.substrateOptions,
+        substrateName === t.substrate ? t.substrateOptions : {},
+      );
+      const seed = opts.seed === undefined ? t.seed : integerOption('seed', opts.seed, 0, 2 ** 32 - 1, 'an integer in [0, 2^32)');
+      const data = presetData(preset, opts.dataDir ?? t.dataDir ?? null);
+      const set = data[opts.split];
+      const started = performance.now();
+      const e: Evaluation = evaluate(model, set, substrate, options, preset.train.pass, seed);
+      const seconds = (performance.now() - started) / 1000;
+      const names = Array.from({ length: set.classes }, (_, k) => className(preset, k));
+      const meanT = Number.isFinite(e.meanOutputSpikeTime) ? e.meanOutputSpikeTime : null;
+      const correct = Math.round(e.accuracy * set.n);
+      if (opts.json === true) {
+        io.stdout(
+          `${formatDocument(
+            {
+              model: opts.model,
+              preset: preset.name,
+              layer_sizes: model.layerSizes,
+              epochs_trained: t.epochsDone,
+              trained_on: t.substrate,
+              substrate: substrate.name,
+              substrate_options: options,
+              seed,
+              split: opts.split,
+              samples: set.n,
+              accuracy: e.accuracy,
+              correct,
+              loss: e.loss,
+              confusion: { classes: names, columns: [...names, 'none'], rows: 'true class', matrix: e.confusion },
+              mean_output_spike_time: meanT,
+              spikes_per_inference: e.spikesPerInference,
+              silent_fraction: e.silentFraction,
+              seconds,
+            },
+          )}\n`,
+        );
+        return;
+      }
+      const optionsText = Object.keys(options).length === 0 ? '' : ` ${JSON.stringify(options)}`;
+      io.stdout(
+        `model ${opts.model}: preset '${preset.name}', ${model.layerSizes.join('-')}, ${t.epochsDone} epochs on '${t.substrate}'\n` +
+          `${opts.split} split, ${set.n} samples, substrate '${substrate.name}'${optionsText}, seed ${seed}\n` +
+          `accuracy ${e.accuracy.toFixed(4)} (${correct}/${set.n}), loss ${e.loss.toFixed(4)}\n` +
+          'confusion matrix (rows: true class, columns: predicted class; none = no output spike)\n' +
+          confusionText(e.confusion, names) +
+          `mean output spike time ${meanT === null ? 'n/a' : meanT.toFixed(4)} tau_syn (earliest output spike)\n` +
+          `spikes per inference ${e.spikesPerInference.toFixed(2)}\n` +
+          `silent fraction ${e.silentFraction.toFixed(4)} (no output spike)\n`,
+      );
+    });
+}

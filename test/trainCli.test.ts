@@ -1,0 +1,323 @@
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import '../index.ts';
+import type { CliIo } from '../cli/io.ts';
+import { main } from '../cli/main.ts';
+import { loadCheckpoint } from '../plugins/learning/checkpoint.ts';
+import { createModel } from '../plugins/learning/experiment.ts';
+import { formatDocument, loadModel, modelToDocument, saveModel, type ModelMeta } from '../plugins/learning/modelFile.ts';
+import { YINYANG_PRESET } from '../plugins/learning/presets.ts';
+
+// Model documents are plain JSON mutated per case; `any` keeps the mutations short.
+type Json = any;
+
+function capture(): { io: CliIo; out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    io: {
+      stdout: (text) => {
+        out += text;
+      },
+      stderr: (text) => {
+        err += text;
+      },
+      interactive: false,
+    },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+async function run(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+  const c = capture();
+  const code = await main(argv, c.io);
+  return { code, out: c.out(), err: c.err() };
+}
+
+/** Exit code 2 with exactly one line on stderr that contains `expected`, and nothing on stdout. */
+async function expectBadInput(argv: readonly string[], expected: string | RegExp): Promise<string> {
+  const r = await run(argv);
+  expect(r.code, r.err).toBe(2);
+  expect(r.out).toBe('');
+  expect(r.err.endsWith('\n')).toBe(true);
+  expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+  if (typeof expected === 'string') expect(r.err).toContain(expected);
+  else expect(r.err).toMatch(expected);
+  return r.err;
+}
+
+/** Exactly equal doubles, element by element (Object.is also tells 0 from -0). */
+function expectSameDoubles(a: ArrayLike<number>, b: ArrayLike<number>): void {
+  expect(a.length).toBe(b.length);
+  let differing = 0;
+  for (let k = 0; k < a.length; k++) if (!Object.is(a[k], b[k])) differing++;
+  expect(differing).toBe(0);
+}
+
+let root: string;
+let counter = 0;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'firstspike-train-'));
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function freshDir(): Promise<string> {
+  const dir = join(root, `case-${counter++}`);
+  await mkdir(dir);
+  return dir;
+}
+
+const META: ModelMeta = {
+  preset: 'yinyang',
+  training: { seed: 7, epochsDone: 0, substrate: 'ideal', substrateOptions: {}, validationAccuracy: null },
+};
+
+describe('model file', () => {
+  it('round-trips weights and meta exactly', async () => {
+    const dir = await freshDir();
+    const model = createModel(YINYANG_PRESET, 7);
+    // awkward doubles: shortest round-trip formatting must reproduce each bit pattern
+    model.weights[0].set([0.1 + 0.2, 5e-324, -1.7976931348623157e308, 1 / 3, -2.2250738585072014e-308]);
+    const meta: ModelMeta = {
+      preset: 'yinyang',
+      training: { ...META.training, validationAccuracy: 0.5, testAccuracy: 0.25, trainSamples: 300, dataDir: null, seconds: 1.5 },
+    };
+    const path = join(dir, 'm.json');
+    await saveModel(path, model, meta);
+    const loaded = await loadModel(path);
+    expect(loaded.model.layerSizes).toEqual(model.layerSizes);
+    expect(loaded.model.biasTimes).toEqual(model.biasTimes);
+    expect(loaded.model.neuron).toEqual(model.neuron);
+    expect(loaded.model.weights).toHaveLength(model.weights.length);
+    model.weights.forEach((w, l) => expectSameDoubles(loaded.model.weights[l], w));
+    expect(loaded.meta).toEqual(meta);
+    // atomic write: no temp file left behind
+    expect(await readdir(dir)).toEqual(['m.json']);
+    // the text keeps each weight layer on one line
+    const text = await readFile(path, 'utf8');
+    expect(JSON.parse(text).format).toBe('firstspike.model');
+    expect(text.split('\n').length).toBeLessThan(40);
+  });
+
+  describe('bad model files exit with 2 and one line naming the JSON path', () => {
+    let good: Json;
+    let dir: string;
+    beforeAll(async () => {
+      dir = await freshDir();
+      good = JSON.parse(formatDocument(modelToDocument(createModel(YINYANG_PRESET, 1), META)));
+    });
+
+    /** Writes `text` (or a variant of the good document) and runs `evaluate` on it. */
+    async function evaluateBad(content: string | ((d: Json) => void), expected: string | RegExp): Promise<string> {
+      const path = join(dir, `bad-${counter++}.json`);
+      let text: string;
+      if (typeof content === 'string') text = content;
+      else {
+        const d = structuredClone(good);
+        content(d);
+        text = formatDocument(d);
+      }
+      await writeFile(path, text);
+      const err = await expectBadInput(['evaluate', '--model', path], expected);
+      expect(err).toContain(`--model '${path}'`);
+      return err;
+    }
+
+    it('wrong version', async () => {
+      await evaluateBad((d) => (d.version = 2), '/version: unsupported version the number 2 (this build reads version 1)');
+    });
+    it('wrong format', async () => {
+      await evaluateBad((d) => (d.format = 'firstspike.checkpoint'), '/format: must be "firstspike.model"');
+    });
+    it('wrong weight shape', async () => {
+      await evaluateBad((d) => d.weights[0].pop(), '/weights/0: must have 600 weights (5 presynaptic x 120 neurons), got 599');
+      await evaluateBad((d) => d.weights[1].push(0.5), '/weights/1: must have 363 weights (121 presynaptic incl. bias x 3 neurons), got 364');
+      await evaluateBad((d) => d.weights.pop(), '/weights: must have one array per weight layer (2), got 1');
+    });
+    it('a number too large for a double (1e400 parses to Infinity)', async () => {
+      const text = formatDocument(good).replace(/("weights": \[\n\s*\[)[^,]+,/, '$11e400,');
+      expect(text).toContain('[1e400,');
+      await evaluateBad(text, '/weights/0/0: must be a finite number (got Infinity');
+    });
+    it('truncated and corrupt JSON', async () => {
+      const text = formatDocument(good);
+      await evaluateBad(text.slice(0, Math.floor(text.length / 2)), /\/: invalid JSON in '.*' at line \d+, column \d+/);
+      await evaluateBad('', "/: file '");
+      await evaluateBad('{"format": "firstspike.model", "version": 1,, }', /\/: invalid JSON .* line 1, column 45/);
+    });
+    it('missing and mistyped fields', async () => {
+      await evaluateBad((d) => delete d.neuron, "/: missing required property 'neuron'");
+      await evaluateBad((d) => delete d.training.seed, "/training: missing required property 'seed'");
+      await evaluateBad((d) => (d.neuron.tauMemMs = '1'), '/neuron/tauMemMs: must be a number (got the string "1")');
+      await evaluateBad((d) => (d.neuron.capacitanceNf = 0), '/neuron/capacitanceNf: must be > 0');
+      await evaluateBad((d) => (d.weights[1][3] = null), '/weights/1/3: must be a number (got null)');
+      await evaluateBad((d) => (d.extra = 1), "/: unknown property 'extra'");
+      await evaluateBad('[1, 2]', '/: must be an object');
+    });
+    it('unknown preset and a network that does not fit its preset', async () => {
+      await evaluateBad((d) => (d.preset = 'cifar'), '/preset: unknown preset "cifar" (known: mnist16, yinyang)');
+      await evaluateBad((d) => (d.preset = 'toString'), '/preset: unknown preset "toString"');
+      await evaluateBad((d) => {
+        d.layer_sizes[0] = 4;
+        d.weights[0] = d.weights[0].slice(0, 480);
+      }, "/layer_sizes/0: must be 5, the input count of preset 'yinyang' (got 4)");
+    });
+    it('a missing file', async () => {
+      await expectBadInput(['evaluate', '--model', join(dir, 'nope.json')], /\/: cannot read file '.*nope\.json' \(ENOENT\)/);
+    });
+  });
+});
+
+describe('firstspike train / evaluate', () => {
+  it('trains 2 epochs on 300 samples and evaluate reads the model (text and --json)', async () => {
+    const dir = await freshDir();
+    const out = join(dir, 'model.json');
+    const r = await run(['train', '--preset', 'yinyang', '--epochs', '2', '--train-samples', '300', '--out', out]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(/^epoch 1\/2 {2}train loss \d\.\d{4} acc \d\.\d{3} {2}validation loss \d\.\d{4} acc \d\.\d{3} {2}lr 0\.005000 {2}\d+\.\d\d s$/m);
+    expect(r.out).toMatch(/^epoch 2\/2 /m);
+    expect(r.out).toMatch(/^test accuracy [01]\.\d{4} \(\d+\/1000\)/m);
+    expect((await readdir(dir)).sort()).toEqual(['model.checkpoint.json', 'model.json']);
+    const { meta } = await loadModel(out);
+    expect(meta.training).toMatchObject({ seed: 0, epochsDone: 2, substrate: 'ideal', trainSamples: 300 });
+
+    const e = await run(['evaluate', '--model', out]);
+    expect(e.code, e.err).toBe(0);
+    const acc = Number(/^accuracy (\S+) \(\d+\/1000\)/m.exec(e.out)?.[1]);
+    expect(acc).toBeGreaterThanOrEqual(0);
+    expect(acc).toBeLessThanOrEqual(1);
+    expect(acc).toBeCloseTo(meta.training.testAccuracy as number, 10);
+    expect(e.out).toMatch(/true\\pred +yin +yang +dot +none/);
+    expect(e.out).toMatch(/^mean output spike time \d+\.\d+ tau_syn/m);
+    expect(e.out).toMatch(/^spikes per inference \d+\.\d\d$/m);
+    expect(e.out).toMatch(/^silent fraction [01]\.\d{4}/m);
+
+    for (const [split, n] of [
+      ['test', 1000],
+      ['validation', 1000],
+    ] as const) {
+      const j = await run(['evaluate', '--model', out, '--split', split, '--json']);
+      expect(j.code, j.err).toBe(0);
+      const doc = JSON.parse(j.out);
+      expect(doc).toMatchObject({ split, samples: n, preset: 'yinyang', substrate: 'ideal' });
+      expect(doc.confusion.matrix).toHaveLength(3);
+      for (const row of doc.confusion.matrix) expect(row).toHaveLength(4);
+      const total = doc.confusion.matrix.flat().reduce((a: number, b: number) => a + b, 0);
+      expect(total).toBe(n);
+      const diagonal = doc.confusion.matrix.reduce((a: number, row: number[], k: number) => a + row[k], 0);
+      expect(doc.accuracy).toBeCloseTo(diagonal / n, 12);
+      expect(doc.silent_fraction).toBeCloseTo(doc.confusion.matrix.reduce((a: number, row: number[]) => a + row[3], 0) / n, 12);
+      expect(doc.spikes_per_inference).toBeGreaterThan(0);
+    }
+  });
+
+  it('resuming at an epoch boundary gives bit-identical weights and optimiser state', async () => {
+    const dir = await freshDir();
+    const common = ['train', '--preset', 'yinyang', '--train-samples', '300', '--seed', '5'];
+    const straight = await run([...common, '--epochs', '4', '--out', join(dir, 'straight.json'), '--checkpoint', join(dir, 'straight.ckpt')]);
+    expect(straight.code, straight.err).toBe(0);
+    const first = await run([...common, '--epochs', '2', '--out', join(dir, 'half.json'), '--checkpoint', join(dir, 'half.ckpt')]);
+    expect(first.code, first.err).toBe(0);
+    const half = await loadCheckpoint(join(dir, 'half.ckpt'));
+    expect(half.state.epoch).toBe(2);
+    const resumed = await run([
+      'train',
+      '--resume',
+      join(dir, 'half.ckpt'),
+      '--epochs',
+      '4',
+      '--out',
+      join(dir, 'resumed.json'),
+      '--checkpoint',
+      join(dir, 'resumed.ckpt'),
+    ]);
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(resumed.out).toContain('after epoch 2');
+    expect(resumed.out).not.toMatch(/^epoch 2\/4/m);
+    expect(resumed.out).toMatch(/^epoch 3\/4/m);
+
+    // per-epoch figures of epochs 3 and 4 are the same lines (apart from the seconds)
+    const figures = (text: string) => text.split('\n').filter((l) => /^epoch [34]\/4/.test(l)).map((l) => l.replace(/ {2}[\d.]+ s$/, ''));
+    expect(figures(resumed.out)).toEqual(figures(straight.out));
+
+    const a = await loadModel(join(dir, 'straight.json'));
+    const b = await loadModel(join(dir, 'resumed.json'));
+    a.model.weights.forEach((w, l) => expectSameDoubles(b.model.weights[l], w));
+    expect(b.meta.training.epochsDone).toBe(4);
+    expect(b.meta.training.testAccuracy).toBe(a.meta.training.testAccuracy);
+    const ca = await loadCheckpoint(join(dir, 'straight.ckpt'));
+    const cb = await loadCheckpoint(join(dir, 'resumed.ckpt'));
+    expect([cb.state.epoch, cb.state.batch, cb.state.adamStep]).toEqual([ca.state.epoch, ca.state.batch, ca.state.adamStep]);
+    ca.state.adamM.forEach((m, l) => expectSameDoubles(cb.state.adamM[l], m));
+    ca.state.adamV.forEach((v, l) => expectSameDoubles(cb.state.adamV[l], v));
+
+    // a resumed run keeps its settings; a bad checkpoint is one line naming the JSON path
+    await expectBadInput(['train', '--resume', join(dir, 'half.ckpt'), '--seed', '6'], '--seed: 6 differs from the checkpoint\'s 5');
+    await expectBadInput(['train', '--resume', join(dir, 'half.ckpt'), '--epochs', '1'], '--epochs: the checkpoint has 2 epochs done already');
+    const doc: Json = JSON.parse(await readFile(join(dir, 'half.ckpt'), 'utf8'));
+    doc.state.adam_m[1].pop();
+    await writeFile(join(dir, 'broken.ckpt'), JSON.stringify(doc));
+    await expectBadInput(['train', '--resume', join(dir, 'broken.ckpt')], '/state/adam_m/1: must have 363 entries');
+    await writeFile(join(dir, 'model-as.ckpt'), await readFile(join(dir, 'half.json')));
+    await expectBadInput(['train', '--resume', join(dir, 'model-as.ckpt')], '/format: must be "firstspike.checkpoint"');
+  });
+
+  it('a short real training beats chance (5 epochs on 1500 samples)', async () => {
+    const dir = await freshDir();
+    const r = await run(['train', '--preset', 'yinyang', '--epochs', '5', '--train-samples', '1500', '--out', join(dir, 'm.json'), '--no-checkpoint', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.epochs).toHaveLength(5);
+    expect(doc.checkpoint).toBeNull();
+    expect(await readdir(dir)).toEqual(['m.json']);
+    // observed with seed 0: validation 0.446, 0.576, 0.620, 0.669, 0.699; test 0.684 (chance is 1/3)
+    const last = doc.epochs[4];
+    expect(last.validation_accuracy).toBeGreaterThan(0.55);
+    expect(doc.test.accuracy).toBeGreaterThan(0.55);
+    expect(last.train_loss).toBeLessThan(doc.epochs[0].train_loss);
+  });
+
+  it('rejects bad arguments with exit 2 and one line', async () => {
+    const dir = await freshDir();
+    const base = ['train', '--preset', 'yinyang', '--out', join(dir, 'm.json')];
+    await expectBadInput(['train', '--preset', 'cifar'], "--preset: unknown preset 'cifar' (known: mnist16, yinyang)");
+    await expectBadInput(['train'], '--preset: required');
+    await expectBadInput([...base, '--substrate', 'nope'], "--substrate: unknown substrate 'nope' (known: ");
+    await expectBadInput([...base, '--epochs', '0'], "--epochs: must be a whole number >= 1 (got '0')");
+    await expectBadInput([...base, '--epochs', '-3'], "--epochs: must be a whole number >= 1 (got '-3')");
+    await expectBadInput([...base, '--epochs', '2.5'], "--epochs: must be a whole number >= 1 (got '2.5')");
+    await expectBadInput([...base, '--train-samples', '0'], '--train-samples: must be a whole number >= 1');
+    await expectBadInput([...base, '--train-samples', '9999'], '--train-samples: the training split of \'yinyang\' has only 5000 samples');
+    await expectBadInput([...base, '--seed', 'x'], "--seed: must be an integer in [0, 2^32) (got 'x')");
+    await expectBadInput([...base, '--substrate-options', '{oops'], '--substrate-options: invalid JSON');
+    await expectBadInput([...base, '--substrate-options', '{"jitter": 1}'], "--substrate-options: /substrate/jitter: unknown option for substrate 'ideal'");
+    await expectBadInput([...base, '--data-dir', dir], "--data-dir: preset 'yinyang' uses built-in data");
+    await expectBadInput(['train', '--preset', 'yinyang', '--out', join(dir, 'missing', 'm.json')], '--out: folder');
+    await expectBadInput(['evaluate', '--model', join(dir, 'nope.json'), '--split', 'dev'], /argument 'dev' is invalid|Allowed choices/);
+    await expectBadInput([...base, '--threads', '0'], "--threads: must be a whole number >= 1 (got '0')");
+    await expectBadInput(['start', '--epochs', '0'], "--epochs: must be a whole number >= 1 (got '0')");
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('--help lists train, evaluate and start', async () => {
+    const root = await run(['--help']);
+    expect(root.code).toBe(0);
+    for (const name of ['train', 'evaluate', 'start', 'demo']) expect(root.out).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    const t = await run(['train', '--help']);
+    expect(t.code).toBe(0);
+    for (const option of ['--preset', '--substrate', '--substrate-options', '--epochs', '--seed', '--out', '--checkpoint', '--resume', '--data-dir', '--train-samples', '--json']) {
+      expect(t.out).toContain(option);
+    }
+    const e = await run(['evaluate', '--help']);
+    expect(e.code).toBe(0);
+    expect(e.out).toContain('--split');
+  });
+});
