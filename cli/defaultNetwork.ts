@@ -5,6 +5,9 @@ import type { FirstspikeConfig } from '../core/config/index.ts';
  * excitatory, fixed in-degree 100 with 1 ms delays, each driven by its own 1550 Hz Poisson input
  * (the benchmark network of bench/engine.ts at N = 1000), 500 ms, with two membrane traces.
  */
+/** The benchmark neuron (issue: engine benchmark): ms, mV, nF, nA. */
+const NEURON = { tau_m: 10, tau_syn_E: 5, tau_syn_I: 5, cm: 10, v_rest: 0, v_reset: 0, v_thresh: 1, tau_refrac: 2, i_offset: 0 };
+
 export const DEFAULT_NETWORK: FirstspikeConfig = {
   seed: 1,
   duration: 500,
@@ -14,33 +17,13 @@ export const DEFAULT_NETWORK: FirstspikeConfig = {
       name: 'exc',
       type: 'IF_curr_exp',
       size: 800,
-      params: {
-        tau_m: 10,
-        tau_syn_E: 5,
-        tau_syn_I: 5,
-        cm: 10,
-        v_rest: 0,
-        v_reset: 0,
-        v_thresh: 1,
-        tau_refrac: 2,
-        i_offset: 0,
-      },
+      params: NEURON,
     },
     {
       name: 'inh',
       type: 'IF_curr_exp',
       size: 200,
-      params: {
-        tau_m: 10,
-        tau_syn_E: 5,
-        tau_syn_I: 5,
-        cm: 10,
-        v_rest: 0,
-        v_reset: 0,
-        v_thresh: 1,
-        tau_refrac: 2,
-        i_offset: 0,
-      },
+      params: NEURON,
     },
   ],
   projections: [

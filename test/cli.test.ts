@@ -1,3 +1,4 @@
+import { runCli } from './helpers/cliRun.ts';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -7,38 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSimulation, simulate, substrateNames } from '../index.ts';
 import { DEFAULT_NETWORK } from '../cli/defaultNetwork.ts';
-import type { CliIo } from '../cli/io.ts';
-import { main } from '../cli/main.ts';
 
 // Configs are plain JSON objects mutated per case; `any` keeps the mutations short.
 type Json = any;
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 
-/** An io that records what the CLI writes. */
-function capture(): { io: CliIo; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    io: {
-      stdout: (text) => {
-        out += text;
-      },
-      stderr: (text) => {
-        err += text;
-      },
-      interactive: false,
-    },
-    out: () => out,
-    err: () => err,
-  };
-}
-
-async function run(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
-  const c = capture();
-  const code = await main(argv, c.io);
-  return { code, out: c.out(), err: c.err() };
-}
+const run = runCli;
 
 /**
  * The small valid base config: two array sources (2 neurons) driving three IF_curr_exp neurons hard

@@ -1,10 +1,9 @@
+import { runCli } from './helpers/cliRun.ts';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../index.ts';
-import type { CliIo } from '../cli/io.ts';
-import { main } from '../cli/main.ts';
 import { loadCheckpoint } from '../plugins/learning/checkpoint.ts';
 import { createModel } from '../plugins/learning/experiment.ts';
 import { formatDocument, loadModel, modelToDocument, saveModel, type ModelMeta } from '../plugins/learning/modelFile.ts';
@@ -13,29 +12,7 @@ import { YINYANG_PRESET } from '../plugins/learning/presets.ts';
 // Model documents are plain JSON mutated per case; `any` keeps the mutations short.
 type Json = any;
 
-function capture(): { io: CliIo; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    io: {
-      stdout: (text) => {
-        out += text;
-      },
-      stderr: (text) => {
-        err += text;
-      },
-      interactive: false,
-    },
-    out: () => out,
-    err: () => err,
-  };
-}
-
-async function run(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
-  const c = capture();
-  const code = await main(argv, c.io);
-  return { code, out: c.out(), err: c.err() };
-}
+const run = runCli;
 
 /** Exit code 2 with exactly one line on stderr that contains `expected`, and nothing on stdout. */
 async function expectBadInput(argv: readonly string[], expected: string | RegExp): Promise<string> {

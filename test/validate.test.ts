@@ -1,3 +1,4 @@
+import { captureIo, runCli } from './helpers/cliRun.ts';
 /**
  * `firstspike validate`: closed-form first-spike times (core/closedForm) against the event engine, on
  * seeded single neurons and layered nets, the comparison logic, the CLI, and proof that it can fail.
@@ -8,8 +9,6 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationFailedError, idealEngine, validateCommand } from '../cli/commands/validate.ts';
-import type { CliIo } from '../cli/io.ts';
-import { main } from '../cli/main.ts';
 import { buildSimulation } from '../core/config/index.ts';
 import { simulate } from '../core/engine/simulate.ts';
 import type { LifConstants } from '../core/lif/constants.ts';
@@ -378,21 +377,8 @@ describe('the validator can fail', () => {
 // (c) the CLI in-process
 // -------------------------------------------------------------------------------------------------
 
-function capture(): { io: CliIo; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: (t) => void (out += t), stderr: (t) => void (err += t), interactive: false },
-    out: () => out,
-    err: () => err,
-  };
-}
-
-async function run(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
-  const c = capture();
-  const code = await main(argv, c.io);
-  return { code, out: c.out(), err: c.err() };
-}
+const capture = captureIo;
+const run = runCli;
 
 let dir: string;
 beforeAll(async () => {

@@ -1,5 +1,4 @@
-import { LIF_PARAM_FIELDS, type LifParamArrays } from '../lif/params.ts';
-import type { LifPopulation, Network, Projection, RecordingSpec } from '../network/network.ts';
+import { concatenatedLifParams, type LifPopulation, type Network, type Projection, type RecordingSpec } from '../network/network.ts';
 import { neuronStateArrays, type NeuronDynamics } from '../substrate/dynamics.ts';
 import type { Observation } from '../substrate/substrate.ts';
 import { EventQueue } from './eventQueue.ts';
@@ -39,21 +38,6 @@ export interface RunOptions<C> {
 const FIRE = 0;
 const INPUT = 1;
 
-/** Concatenates the parameters of all LIF populations into one array set (global neuron order). */
-function concatenateParams(pops: readonly LifPopulation[], total: number): LifParamArrays {
-  const out = { size: total } as { size: number } & Record<(typeof LIF_PARAM_FIELDS)[number], Float64Array>;
-  for (const field of LIF_PARAM_FIELDS) {
-    const arr = new Float64Array(total);
-    let offset = 0;
-    for (const p of pops) {
-      arr.set(p.params[field], offset);
-      offset += p.size;
-    }
-    out[field] = arr;
-  }
-  return out;
-}
-
 /**
  * Runs a realised network with exact event-driven dynamics (design.md section 2 and 2b).
  *
@@ -86,7 +70,7 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
     if (p.kind === 'lif') popOf.fill(idx, offset[idx], offset[idx] + p.size);
   });
 
-  const k = dyn.prepare(concatenateParams(lifPops, total));
+  const k = dyn.prepare(concatenatedLifParams(pops));
   const s = neuronStateArrays(total);
   for (const p of lifPops) s.vMv.set(p.initialVMv, offset[pops.indexOf(p)]);
 

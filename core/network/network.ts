@@ -1,4 +1,4 @@
-import type { LifParamArrays } from '../lif/params.ts';
+import { LIF_PARAM_FIELDS, type LifParamArrays } from '../lif/params.ts';
 
 /**
  * A network ready to simulate: populations with per-neuron parameters, projections as CSR matrices.
@@ -92,4 +92,24 @@ export function csrFromTriples(
     weights[slot] = weight[k];
   }
   return { rows, rowStart, targets, weights };
+}
+
+/**
+ * The parameters of every LIF population, concatenated in population order (the engine's global neuron
+ * numbering: population by population, neurons in index order).
+ */
+export function concatenatedLifParams(populations: readonly Population[]): LifParamArrays {
+  const lif = populations.filter((p): p is LifPopulation => p.kind === 'lif');
+  const size = lif.reduce((a, p) => a + p.size, 0);
+  const out = { size } as { size: number } & Record<(typeof LIF_PARAM_FIELDS)[number], Float64Array>;
+  for (const field of LIF_PARAM_FIELDS) {
+    const arr = new Float64Array(size);
+    let at = 0;
+    for (const p of lif) {
+      arr.set(p.params[field], at);
+      at += p.size;
+    }
+    out[field] = arr;
+  }
+  return out;
 }

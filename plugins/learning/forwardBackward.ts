@@ -1,7 +1,5 @@
 import { LayeredRunner } from '../../core/engine/layeredRunner.ts';
-import { lifParamArrays } from '../../core/lif/params.ts';
-import type { Network } from '../../core/network/network.ts';
-import type { LifPopulation } from '../../core/network/network.ts';
+import { concatenatedLifParams, type Network } from '../../core/network/network.ts';
 import type { Substrate, RealiseContext } from '../../core/substrate/substrate.ts';
 import { layersFromNetwork, modelToNetwork, presynapticCount, type LayeredModel } from './model.ts';
 import { DEFAULT_LOSS, predictedClass, ttfsLoss, type LossOptions } from './loss.ts';
@@ -75,18 +73,8 @@ export class ForwardBackward {
    */
   realise(substrate: Substrate, context: RealiseContext): void {
     const network: Network = substrate.realise(modelToNetwork(this.model), context);
-    const { lifPopulations, weights } = layersFromNetwork(this.model, network);
-    const pops = lifPopulations as LifPopulation[];
-    const total = pops.reduce((a, p) => a + p.size, 0);
-    const params = lifParamArrays(total, this.model.neuron);
-    let offset = 0;
-    for (const p of pops) {
-      for (const field of Object.keys(p.params) as (keyof typeof p.params)[]) {
-        if (field === 'size') continue;
-        params[field].set(p.params[field], offset);
-      }
-      offset += p.size;
-    }
+    const { weights } = layersFromNetwork(this.model, network);
+    const params = concatenatedLifParams(network.populations);
     const runner = new LayeredRunner(substrate.dynamics, params, this.model.layerSizes, this.model.biasTimes);
     weights.forEach((w, l) => runner.weights[l + 1].set(w));
     this.runner = runner;

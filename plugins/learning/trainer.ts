@@ -1,9 +1,7 @@
-import { realiseContext } from '../../core/engine/simulate.ts';
 import { normalDraw, randomStream } from '../../core/rng.ts';
-import type { SimulationSpec } from '../../core/simulation.ts';
 import type { Substrate } from '../../core/substrate/substrate.ts';
 import { Adam } from './adam.ts';
-import { ParallelExecutor, SerialExecutor, emptyBatchSums, type BatchExecutor } from './batchGradient.ts';
+import { ParallelExecutor, SerialExecutor, batchContext, emptyBatchSums, type BatchExecutor } from './batchGradient.ts';
 import { ForwardBackward, emptySampleResult, type PassOptions } from './forwardBackward.ts';
 import { getSubstrate } from '../../core/substrate/registry.ts';
 
@@ -94,12 +92,6 @@ export interface TrainCallbacks {
   onEpoch?(report: EpochReport, state: TrainState): void | Promise<void>;
 }
 
-/** Substrate context for a pass: realise with trial = a counter so noise is new each batch. */
-function contextFor(substrate: Substrate, options: Readonly<Record<string, unknown>>, seed: number, trial: number) {
-  const spec = { seed, substrate: { name: substrate.name, options } } as unknown as SimulationSpec;
-  return realiseContext(spec, trial);
-}
-
 /** Evaluates `model` on `set` (forward passes only) on `substrate`. */
 export function evaluate(
   model: LayeredModel,
@@ -110,7 +102,7 @@ export function evaluate(
   seed = 0,
 ): Evaluation {
   const fb = new ForwardBackward(model, pass);
-  fb.realise(substrate, contextFor(substrate, substrateOptions, seed, 0));
+  fb.realise(substrate, batchContext(substrate, substrateOptions, seed, 0));
   const res = emptySampleResult();
   const confusion = Array.from({ length: set.classes }, () => new Array<number>(set.classes + 1).fill(0));
   let correct = 0;

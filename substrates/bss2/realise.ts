@@ -1,5 +1,6 @@
-import { LIF_PARAM_FIELDS, copyLifParamArrays, type LifParamArrays } from '../../core/lif/params.ts';
+import { copyLifParamArrays, type LifParamArrays } from '../../core/lif/params.ts';
 import type { CsrMatrix, LifPopulation, Network, Population, Projection } from '../../core/network/network.ts';
+import { concatenatedLifParams } from '../../core/network/network.ts';
 import { normalDraw } from '../../core/rng.ts';
 import type { RealiseContext } from '../../core/substrate/substrate.ts';
 import { drawChipWeightScale, drawEfficacyColumn, drawNeuronMismatch, type NeuronMismatch } from './chip.ts';
@@ -76,22 +77,8 @@ export function checkFits(network: Network, placement: Placement): void {
   });
 }
 
-/** The per-neuron parameters of the LIF populations concatenated in network order (the engine's global order). */
-export function concatenatedParams(populations: readonly Population[]): LifParamArrays {
-  const lif = populations.filter((p): p is LifPopulation => p.kind === 'lif');
-  const size = lif.reduce((a, p) => a + p.size, 0);
-  const out = { size } as { size: number } & Record<(typeof LIF_PARAM_FIELDS)[number], Float64Array>;
-  for (const field of LIF_PARAM_FIELDS) {
-    const arr = new Float64Array(size);
-    let at = 0;
-    for (const p of lif) {
-      arr.set(p.params[field], at);
-      at += p.size;
-    }
-    out[field] = arr;
-  }
-  return out;
-}
+/** The realised network's LIF parameters in engine order (see core/network). */
+export const concatenatedParams = concatenatedLifParams;
 
 /** Realised parameters of one LIF population whose first slot is `slot`. */
 function realiseParams(
