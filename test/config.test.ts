@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { afterAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +14,12 @@ import {
 } from '../core/config/index.ts';
 import type { CsrMatrix, LifPopulation, SpikeSourcePopulation } from '../core/network/network.ts';
 import type { SimulationSpec } from '../core/simulation.ts';
+
+/** Temporary folders made by the tests, removed at the end. */
+const tempDirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true })));
+});
 
 const OPTIONS = { knownSubstrates: ['ideal', 'bss2'] } as const;
 
@@ -558,6 +565,7 @@ describe('files and JSON text', () => {
 
   it('loadConfigFile: missing file, syntax error, and a good file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'firstspike-config-'));
+    tempDirs.push(dir);
     const missing = join(dir, 'missing.json');
     await expect(loadConfigFile(missing, OPTIONS)).rejects.toThrow(
       new ConfigError('/', `cannot read file '${missing}': no such file`),
@@ -623,6 +631,7 @@ describe('the schema', () => {
   it('is written as JSON that reads back equal', async () => {
     expect(JSON.parse(configSchemaJson())).toEqual(JSON.parse(JSON.stringify(CONFIG_SCHEMA)));
     const dir = await mkdtemp(join(tmpdir(), 'firstspike-schema-'));
+    tempDirs.push(dir);
     const file = join(dir, 'schema.json');
     await writeConfigSchema(file);
     expect(await readFile(file, 'utf8')).toBe(configSchemaJson());
