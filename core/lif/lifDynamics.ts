@@ -2,9 +2,14 @@ import type { NeuronDynamics, NeuronStateArrays } from '../substrate/dynamics.ts
 import { lifConstants, type LifConstants } from './constants.ts';
 import type { LifParamArrays } from './params.ts';
 import { I_EXC, I_INH, V, propagateFree, propagationScratch } from './propagator.ts';
-import { firstCrossingTime } from './thresholdCrossing.ts';
+import { firstCrossingTime, horizonState } from './thresholdCrossing.ts';
 
 const scratch = propagationScratch();
+
+/** The neuron, start and end time of the last free crossing search (see horizonState); -1 for none. */
+let cached = -1;
+let cachedFrom = NaN;
+let cachedTo = NaN;
 
 /** Decays the synaptic currents of neuron i over dt while V is held (refractory period). */
 function decayCurrents(s: NeuronStateArrays, k: LifConstants, i: number, dt: number): void {
@@ -36,10 +41,18 @@ export const lifDynamics: NeuronDynamics<LifConstants> = {
       }
       t0 = ref;
     }
-    propagateFree(k, i, s.vMv[i], s.iExcNa[i], s.iInhNa[i], t - t0, scratch);
-    s.vMv[i] = scratch[V];
-    s.iExcNa[i] = scratch[I_EXC];
-    s.iInhNa[i] = scratch[I_INH];
+    if (cached === i && cachedFrom === t0 && cachedTo === t && horizonState[3] === t - t0) {
+      // the crossing search just propagated this neuron over exactly this interval: reuse its result
+      s.vMv[i] = horizonState[V];
+      s.iExcNa[i] = horizonState[I_EXC];
+      s.iInhNa[i] = horizonState[I_INH];
+    } else {
+      propagateFree(k, i, s.vMv[i], s.iExcNa[i], s.iInhNa[i], t - t0, scratch);
+      s.vMv[i] = scratch[V];
+      s.iExcNa[i] = scratch[I_EXC];
+      s.iInhNa[i] = scratch[I_INH];
+    }
+    cached = -1;
     s.lastMs[i] = t;
   },
 
@@ -63,6 +76,10 @@ export const lifDynamics: NeuronDynamics<LifConstants> = {
       t0 = ref;
     }
     const dt = firstCrossingTime(k, i, v, iE, iI, tLimit - t0);
+    // remember a free search from the stored state so that advanceTo(tLimit) can reuse its end state
+    cached = t0 === s.lastMs[i] ? i : -1;
+    cachedFrom = t0;
+    cachedTo = tLimit;
     if (dt === Infinity) return Infinity;
     const t = t0 + dt;
     return t < tLimit ? t : tLimit;

@@ -1,7 +1,17 @@
 import type { LifConstants } from './constants.ts';
-import { DV_DT, D2V_DT2, V, propagateFree, propagationScratch } from './propagator.ts';
+import { DV_DT, D2V_DT2, I_EXC, I_INH, V, propagateFree, propagationScratch } from './propagator.ts';
 
 const scratch = propagationScratch();
+
+/** Slot of `horizonState` holding the horizon it was computed for. */
+const HORIZON = 3;
+
+/**
+ * The free state (V, I_E, I_I) at the horizon from the last `firstCrossingTime` call that evaluated it,
+ * with that horizon in slot 3 (NaN when the last call did not reach it). Exactly what `propagateFree` gives
+ * for the same arguments, so a caller that then advances to the horizon can reuse it.
+ */
+export const horizonState = new Float64Array([NaN, NaN, NaN, NaN]);
 const EPS = Number.EPSILON;
 
 /** Which function of time a root is sought for. */
@@ -101,6 +111,7 @@ export function firstCrossingTime(
   horizonMs: number,
 ): number {
   const theta = k.vThreshMv[i];
+  horizonState[HORIZON] = NaN;
   if (v0 >= theta) return 0;
   if (!(horizonMs > 0)) return Infinity;
 
@@ -120,9 +131,9 @@ export function firstCrossingTime(
   }
   const hasSplit = split > 0 && split < horizonMs;
 
-  propagateFree(k, i, v0, iExc0, iInh0, 0, scratch);
+  // dV/dt at 0 (propagateFree at t = 0 reduces to this exactly)
   let tPrev = 0;
-  let dvPrev = scratch[DV_DT];
+  let dvPrev = -k.rateMem[i] * (v0 - k.vAsymptoteMv[i]) + invC * (iExc0 + iInh0);
   let pieceStart = 0;
   let vPieceStart = v0;
   for (let piece = 0; piece < 2; piece++) {
@@ -130,6 +141,12 @@ export function firstCrossingTime(
     propagateFree(k, i, v0, iExc0, iInh0, r, scratch);
     const vR = scratch[V];
     const dvR = scratch[DV_DT];
+    if (r === horizonMs) {
+      horizonState[V] = vR;
+      horizonState[I_EXC] = scratch[I_EXC];
+      horizonState[I_INH] = scratch[I_INH];
+      horizonState[HORIZON] = horizonMs;
+    }
     // a maximum inside (tPrev, r]; dV/dt = 0 at r counts (far horizons underflow to exactly 0)
     if ((dvPrev > 0 && dvR <= 0) || (dvPrev < 0 && dvR > 0)) {
       const z = solveBracketed(k, i, v0, iExc0, iInh0, tPrev, r, dvR > 0 ? 1 : -1, Target.CriticalPoint);

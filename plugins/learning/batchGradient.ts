@@ -64,8 +64,10 @@ export function chunkSums(
   const nIn = fb.model.layerSizes[0];
   const L = fb.model.layerSizes.length - 1;
   const res = emptySampleResult();
+  const sample = new Float64Array(nIn);
   for (let q = 0; q < count; q++) {
-    fb.forwardBackward(inputs.subarray(q * nIn, (q + 1) * nIn), labels[q], out.grads, res, scale);
+    for (let j = 0; j < nIn; j++) sample[j] = inputs[q * nIn + j]; // no view allocated per sample
+    fb.forwardBackward(sample, labels[q], out.grads, res, scale);
     out.loss += res.loss;
     if (res.correct) out.correct++;
     for (let l = 1; l <= L; l++) {

@@ -96,7 +96,10 @@ export class ForwardBackward {
     out.correct = out.predicted === label;
     out.outputTimes = outTimes;
     let spikes = 0;
-    for (let l = 1; l <= L; l++) for (const t of this.times[l]) if (t < Infinity) spikes++;
+    for (let l = 1; l <= L; l++) {
+      const t = this.times[l];
+      for (let n = 0; n < t.length; n++) if (t[n] < Infinity) spikes++;
+    }
     out.spikes = spikes;
     return out;
   }

@@ -104,6 +104,7 @@ export function evaluate(
   const fb = new ForwardBackward(model, pass);
   fb.realise(substrate, batchContext(substrate, substrateOptions, seed, 0));
   const res = emptySampleResult();
+  const sample = new Float64Array(set.inputs);
   const confusion = Array.from({ length: set.classes }, () => new Array<number>(set.classes + 1).fill(0));
   let correct = 0;
   let loss = 0;
@@ -112,7 +113,8 @@ export function evaluate(
   let spikes = 0;
   let silent = 0;
   for (let s = 0; s < set.n; s++) {
-    fb.forward(set.times.subarray(s * set.inputs, (s + 1) * set.inputs), set.labels[s], res);
+    for (let j = 0; j < set.inputs; j++) sample[j] = set.times[s * set.inputs + j];
+    fb.forward(sample, set.labels[s], res);
     if (res.correct) correct++;
     loss += res.loss;
     spikes += res.spikes;
