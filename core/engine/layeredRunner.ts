@@ -1,4 +1,5 @@
 import type { LifParamArrays } from '../lif/params.ts';
+import type { Network } from '../network/network.ts';
 import { neuronStateArrays, type NeuronDynamics, type NeuronStateArrays } from '../substrate/dynamics.ts';
 
 /**
@@ -29,8 +30,15 @@ export class LayeredRunner<C> {
   /**
    * @param params realised parameters of all non-input neurons, layer 1 first
    * @param biasTimes per weight layer (index l - 1 for layer l): bias spike time or null
+   * @param network the realised network the parameters come from, if any (passed on to `prepare`)
    */
-  constructor(dynamics: NeuronDynamics<C>, params: LifParamArrays, layerSizes: readonly number[], biasTimes: readonly (number | null)[]) {
+  constructor(
+    dynamics: NeuronDynamics<C>,
+    params: LifParamArrays,
+    layerSizes: readonly number[],
+    biasTimes: readonly (number | null)[],
+    network?: Network,
+  ) {
     this.dynamics = dynamics;
     this.layerSizes = [...layerSizes];
     const layers = layerSizes.length - 1;
@@ -48,7 +56,7 @@ export class LayeredRunner<C> {
       this.weights.push(new Float64Array(pre * layerSizes[l]));
     }
     if (params.size !== total) throw new Error(`LayeredRunner: ${params.size} neuron parameters for ${total} neurons`);
-    this.constants = dynamics.prepare(params);
+    this.constants = dynamics.prepare(params, network);
     this.state = neuronStateArrays(total);
     this.initialV = params.vRestMv.slice();
     this.order = new Int32Array(maxPre);

@@ -70,7 +70,7 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
     if (p.kind === 'lif') popOf.fill(idx, offset[idx], offset[idx] + p.size);
   });
 
-  const k = dyn.prepare(concatenatedLifParams(pops));
+  const k = dyn.prepare(concatenatedLifParams(pops), network);
   const s = neuronStateArrays(total);
   for (const p of lifPops) s.vMv.set(p.initialVMv, offset[pops.indexOf(p)]);
 

@@ -1,4 +1,5 @@
 import type { LifParamArrays } from '../lif/params.ts';
+import type { Network } from '../network/network.ts';
 
 /**
  * The engine's per-neuron state, one entry per LIF neuron of the whole network (structure of arrays).
@@ -36,8 +37,12 @@ export function neuronStateArrays(size: number): NeuronStateArrays {
  * it calls these in time order for each neuron and never looks inside the state.
  */
 export interface NeuronDynamics<C> {
-  /** Derived constants from the realised per-neuron parameters (all LIF neurons of the network). */
-  prepare(params: LifParamArrays): C;
+  /**
+   * Derived constants from the realised per-neuron parameters (all LIF neurons of the network, in the
+   * engine's order). `network` is the realised network they came from, when there is one, so a substrate
+   * can look up what its `realise` attached to it (per-neuron settings beyond the LIF parameters).
+   */
+  prepare(params: LifParamArrays, network?: Network): C;
   /** Advances neuron i without input or spike from its lastMs to time t (t >= lastMs; smaller t is a no-op). */
   advanceTo(s: NeuronStateArrays, k: C, i: number, t: number): void;
   /** Applies an input spike of weight w (nA) at the neuron's current time lastMs. */

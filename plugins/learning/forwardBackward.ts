@@ -75,7 +75,7 @@ export class ForwardBackward {
     const network: Network = substrate.realise(modelToNetwork(this.model), context);
     const { weights } = layersFromNetwork(this.model, network);
     const params = concatenatedLifParams(network.populations);
-    const runner = new LayeredRunner(substrate.dynamics, params, this.model.layerSizes, this.model.biasTimes);
+    const runner = new LayeredRunner(substrate.dynamics, params, this.model.layerSizes, this.model.biasTimes, network);
     weights.forEach((w, l) => runner.weights[l + 1].set(w));
     this.runner = runner;
   }

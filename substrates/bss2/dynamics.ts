@@ -1,6 +1,7 @@
 import { lifConstants, type LifConstants } from '../../core/lif/constants.ts';
 import { lifDynamics } from '../../core/lif/lifDynamics.ts';
-import { LIF_PARAM_FIELDS, type LifParamArrays } from '../../core/lif/params.ts';
+import type { LifParamArrays } from '../../core/lif/params.ts';
+import type { Network } from '../../core/network/network.ts';
 import { I_EXC, I_INH, V, propagateFree, propagationScratch } from '../../core/lif/propagator.ts';
 import { firstCrossingTime } from '../../core/lif/thresholdCrossing.ts';
 import type { NeuronDynamics, NeuronStateArrays } from '../../core/substrate/dynamics.ts';
@@ -63,53 +64,18 @@ export function defaultQuirks(tauRefrac: Float64Array): Bss2NeuronQuirks {
   };
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Hand-off from realise to prepare. `prepare` receives only the realised LifParamArrays (concatenated by
-// the engine or the learning plugin), so `realise` files the quirks of the network it realised under a
-// fingerprint of exactly those parameter values, and `prepare` looks them up. Parameters that bss2 did not
-// realise (e.g. a test calling prepare directly) get the default quirks.
-// ---------------------------------------------------------------------------------------------------------
+// Hand-off from realise to prepare: `realise` attaches the quirks of the network it returns, and the engine
+// passes that network to `prepare`. Parameters without a realised bss2 network get the default quirks.
+const quirksOfNetwork = new WeakMap<Network, Bss2NeuronQuirks>();
 
-const REMEMBERED_MAX = 64;
-const remembered = new Map<string, Bss2NeuronQuirks>();
-
-function mix(h: number, word: number): number {
-  h = Math.imul(h ^ word, 0x5bd1e995);
-  return h ^ (h >>> 15);
+/** Attaches `quirks` (global LIF order) to a network returned by bss2's `realise`. */
+export function attachQuirks(network: Network, quirks: Bss2NeuronQuirks): void {
+  quirksOfNetwork.set(network, quirks);
 }
 
-/** A 64-bit fingerprint of every parameter value (bit patterns), with the size. */
-export function paramsFingerprint(params: LifParamArrays): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x2545f491;
-  for (const field of LIF_PARAM_FIELDS) {
-    const a = params[field];
-    const words = new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
-    for (let w = 0; w < words.length; w++) {
-      h1 = mix(h1, words[w]);
-      h2 = mix(h2, words[w] ^ 0x9e3779b9);
-    }
-    h1 = mix(h1, 0x1234567);
-    h2 = mix(h2, 0x7654321);
-  }
-  return `${params.size}:${(h1 >>> 0).toString(16)}:${(h2 >>> 0).toString(16)}`;
-}
-
-/**
- * Files `quirks` for the neurons whose realised parameters are `params` (global LIF order), for the next
- * `prepare` of these parameters. The most recent filing of equal parameters wins; the last 64 are kept.
- */
-export function rememberQuirks(params: LifParamArrays, quirks: Bss2NeuronQuirks): void {
-  if (quirks.size !== params.size) throw new Error(`bss2: ${quirks.size} neuron quirks for ${params.size} neurons`);
-  const key = paramsFingerprint(params);
-  remembered.delete(key);
-  remembered.set(key, quirks);
-  if (remembered.size > REMEMBERED_MAX) remembered.delete(remembered.keys().next().value as string);
-}
-
-/** The quirks filed for `params`, or undefined. */
-export function rememberedQuirks(params: LifParamArrays): Bss2NeuronQuirks | undefined {
-  return remembered.get(paramsFingerprint(params));
+/** The quirks attached to `network`, or undefined. */
+export function attachedQuirks(network: Network | undefined): Bss2NeuronQuirks | undefined {
+  return network === undefined ? undefined : quirksOfNetwork.get(network);
 }
 
 /** Derived constants from realised parameters and quirks. */
@@ -184,9 +150,12 @@ function evolve(k: Bss2Constants, i: number, t0: number, v: number, iE: number, 
  * `firstCrossingTime`. A neuron without quirks runs lifDynamics itself, bit for bit.
  */
 export const bss2Dynamics: NeuronDynamics<Bss2Constants> = {
-  prepare(params: LifParamArrays): Bss2Constants {
-    const filed = rememberedQuirks(params);
-    return bss2Constants(params, filed ?? defaultQuirks(params.tauRefracMs));
+  prepare(params: LifParamArrays, network?: Network): Bss2Constants {
+    const quirks = attachedQuirks(network);
+    if (quirks !== undefined && quirks.size !== params.size) {
+      throw new Error(`bss2: ${quirks.size} neuron quirks for ${params.size} neurons`);
+    }
+    return bss2Constants(params, quirks ?? defaultQuirks(params.tauRefracMs));
   },
 
   advanceTo(s: NeuronStateArrays, k, i, t) {

@@ -26,7 +26,7 @@ export const bss2Substrate: Substrate<Bss2Constants> = {
   },
 };
 
-export { bss2Dynamics, bss2Constants, defaultQuirks, paramsFingerprint, rememberQuirks, rememberedQuirks } from './dynamics.ts';
+export { attachQuirks, attachedQuirks, bss2Constants, bss2Dynamics, defaultQuirks } from './dynamics.ts';
 export type { Bss2Constants, Bss2NeuronQuirks } from './dynamics.ts';
 export {
   BSS2_ALL_OFF,

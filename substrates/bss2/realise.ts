@@ -4,7 +4,7 @@ import { concatenatedLifParams } from '../../core/network/network.ts';
 import { normalDraw } from '../../core/rng.ts';
 import type { RealiseContext } from '../../core/substrate/substrate.ts';
 import { drawChipWeightScale, drawEfficacyColumn, drawNeuronMismatch, type NeuronMismatch } from './chip.ts';
-import { rememberQuirks, type Bss2NeuronQuirks } from './dynamics.ts';
+import { attachQuirks, type Bss2NeuronQuirks } from './dynamics.ts';
 import { CIRCUITS_PER_LOGICAL_NEURON, INPUTS_PER_LOGICAL_NEURON, LOGICAL_NEURONS, NEURON_CIRCUITS } from './hardware.ts';
 import { usToModel, type Bss2Options } from './options.ts';
 import { fpgaCycle, integerWeight, refractoryTick, refractoryTicks, roundToGrid } from './quantisation.ts';
@@ -196,7 +196,7 @@ export function realiseBss2(network: Network, context: RealiseContext, o: Bss2Op
   }));
 
   const realised: Network = { ...network, populations, projections };
-  rememberQuirks(concatenatedParams(populations), neuronQuirks(o, mismatch));
+  attachQuirks(realised, neuronQuirks(o, mismatch));
   return realised;
 }
 
