@@ -1,3 +1,4 @@
+import { bss2CostEstimate } from '../../substrates/bss2/cost.ts';
 import { Command, Option } from 'commander';
 import { ConfigError } from '../../core/config/index.ts';
 import { formatDocument, loadModel } from '../../plugins/learning/modelFile.ts';
@@ -23,6 +24,9 @@ export function confusionText(confusion: readonly (readonly number[])[], names: 
   const line = (cells: readonly string[]) => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(width) : c.padStart(width))).join('  ')}\n`;
   return line(header) + rows.map(line).join('');
 }
+
+/** Trial length (tau_syn units) assumed for the chip-cost estimate: the paper's MNIST trials (8 tau_syn). */
+const PAPER_TRIAL_LENGTH = 8;
 
 export function evaluateCommand(io: CliIo): Command {
   return new Command('evaluate')
@@ -63,6 +67,15 @@ export function evaluateCommand(io: CliIo): Command {
       const names = Array.from({ length: set.classes }, (_, k) => className(preset, k));
       const meanT = Number.isFinite(e.meanOutputSpikeTime) ? e.meanOutputSpikeTime : null;
       const correct = Math.round(e.accuracy * set.n);
+      // On BrainScaleS-2: what the run would cost on the chip (an estimate; its assumptions are printed)
+      const cost =
+        substrate.name === 'bss2'
+          ? bss2CostEstimate({
+              trialLength: PAPER_TRIAL_LENGTH,
+              hardwareTimePerUnitUs: Number(options.hardwareTimePerUnitUs ?? 6),
+              inferences: 1,
+            })
+          : null;
       if (opts.json === true) {
         io.stdout(
           `${formatDocument(
@@ -84,6 +97,8 @@ export function evaluateCommand(io: CliIo): Command {
               mean_output_spike_time: meanT,
               spikes_per_inference: e.spikesPerInference,
               silent_fraction: e.silentFraction,
+              chip_cost_per_inference:
+                cost === null ? null : { hardware_time_us: cost.hardwareTimeUs, energy_uj: cost.energyUJ, assumptions: cost.assumptions },
               seconds,
             },
           )}\n`,
@@ -99,7 +114,11 @@ export function evaluateCommand(io: CliIo): Command {
           confusionText(e.confusion, names) +
           `mean output spike time ${meanT === null ? 'n/a' : meanT.toFixed(4)} tau_syn (earliest output spike)\n` +
           `spikes per inference ${e.spikesPerInference.toFixed(2)}\n` +
-          `silent fraction ${e.silentFraction.toFixed(4)} (no output spike)\n`,
+          `silent fraction ${e.silentFraction.toFixed(4)} (no output spike)\n` +
+          (cost === null
+            ? ''
+            : `estimated chip cost per inference: ${cost.hardwareTimeUs.toFixed(1)} us, ${cost.energyUJ.toFixed(2)} uJ ` +
+              `(assumptions: ${cost.assumptions.join('; ')})\n`),
       );
     });
 }
