@@ -278,7 +278,8 @@ function rangeHint(path: string): string {
   return hint === undefined ? '' : ` (${hint})`;
 }
 
-function describeType(type: string): string {
+/** 'integer,string' -> 'an integer or a string' (for one-line schema errors). */
+export function describeType(type: string): string {
   const names: Record<string, string> = {
     integer: 'an integer',
     number: 'a number',
@@ -292,11 +293,12 @@ function describeType(type: string): string {
   return parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} or ${parts[parts.length - 1]}`;
 }
 
-function describeValue(value: unknown): string {
+/** A short description of a JSON value for error messages (long strings are cut). */
+export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'number') return `the number ${value}`;
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
   if (typeof value === 'object') return 'an object';
   return typeof value;
 }

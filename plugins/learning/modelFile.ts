@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ConfigError, jsonPointer } from '../../core/config/configError.ts';
-import { parseConfigText } from '../../core/config/loadConfig.ts';
+import { describeType, describeValue, parseConfigText } from '../../core/config/loadConfig.ts';
 import { LIF_PARAM_FIELDS, type LifParams } from '../../core/lif/params.ts';
 import { presynapticCount, type LayeredModel } from './model.ts';
 import { PRESETS } from './presets.ts';
@@ -113,30 +113,7 @@ export function compileSchema(schema: object): ValidateFunction {
   return v;
 }
 
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'number') return `the number ${value}`;
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
-  if (typeof value === 'object') return 'an object';
-  return typeof value;
-}
 
-function describeType(type: unknown): string {
-  const names: Record<string, string> = {
-    integer: 'an integer',
-    number: 'a number',
-    string: 'a string',
-    boolean: 'true or false',
-    array: 'an array',
-    object: 'an object',
-    null: 'null',
-  };
-  const parts = String(type)
-    .split(',')
-    .map((t) => names[t] ?? t);
-  return parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} or ${parts[parts.length - 1]}`;
-}
 
 /** Prefixes a JSON pointer with `base` (`/` is the root). */
 export function underPointer(base: string, pointer: string): string {
@@ -159,7 +136,7 @@ export function ajvError(errors: readonly ErrorObject[] | null | undefined, base
       return new ConfigError(path, `unknown property '${String(p.additionalProperty)}' (allowed: ${allowed.join(', ')})`);
     }
     case 'type':
-      return new ConfigError(path, `must be ${describeType(p.type)} (got ${describeValue(e.data)})`);
+      return new ConfigError(path, `must be ${describeType(String(p.type))} (got ${describeValue(e.data)})`);
     case 'const':
       return new ConfigError(path, `must be ${JSON.stringify(p.allowedValue)} (got ${describeValue(e.data)})`);
     case 'minimum':
