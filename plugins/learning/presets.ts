@@ -42,8 +42,9 @@ export const TTFS_NEURON: LifParams = {
  * Yin-Yang, as in Göltz, Kriener et al. 2021 and the yin_yang config of their code: 5 inputs (4 + bias at
  * 0.9) -> 120 (+ bias at 0.9) -> 3; init N(1.5, 0.8^2) and N(0.5, 0.8^2); Adam lr 0.005 x0.95 every
  * 20 epochs; batch 150; 300 epochs; weight bumping 0.0005 with at most 30% silent hidden and no silent
- * output spikes; gradient chopping at 0.2. Trial length 100 tau_syn (ours): the paper code's event-based mode has no
- * cut-off (its sim_time 4 applies to its integrator mode), so late crossings count; see docs/results.md.
+ * output spikes; gradient chopping at 0.2. Trial length 100 tau_syn is ours (the paper's config has sim_time 4;
+ * whether its event-based pass cuts spikes at that time was not checked): late crossings count. See
+ * docs/results.md for what this may cost in accuracy.
  */
 export const YINYANG_PRESET: Preset = {
   name: 'yinyang',
