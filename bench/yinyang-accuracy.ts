@@ -3,7 +3,7 @@
  * Trains each seed for the preset's epochs (300), evaluates on the test split, prints one line per seed
  * and the mean, standard deviation and minimum, and writes them as JSON.
  *
- *   npx tsx bench/yinyang-accuracy.ts [--seeds 1,2,3,4,5] [--epochs 300] [--substrate ideal] [--json out/yinyang-accuracy.json]
+ *   npx tsx bench/yinyang-accuracy.ts [--seeds 1,2,3,4,5] [--epochs 300] [--substrate ideal] [--t-max 100] [--json out/yinyang-accuracy.json]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -21,6 +21,8 @@ function argument(name: string, fallback: string): string {
 const seeds = argument('seeds', '1,2,3,4,5').split(',').map(Number);
 const epochs = Number(argument('epochs', String(YINYANG_PRESET.train.epochs)));
 const substrate = getSubstrate(argument('substrate', 'ideal'));
+const tMax = Number(argument('t-max', String(YINYANG_PRESET.train.pass.tMax)));
+const pass = { ...YINYANG_PRESET.train.pass, tMax };
 const jsonPath = argument('json', `out/yinyang-accuracy-${seeds.join('_')}.json`);
 const data = loadPresetData(YINYANG_PRESET);
 const results: { seed: number; test: number; validation: number; epochSeconds: number }[] = [];
@@ -28,7 +30,7 @@ for (const seed of seeds) {
   const model = createModel(YINYANG_PRESET, seed);
   const started = performance.now();
   let lastValidation = NaN;
-  await train(model, data.train, data.validation, substrate, {}, { ...YINYANG_PRESET.train, epochs, seed }, {
+  await train(model, data.train, data.validation, substrate, {}, { ...YINYANG_PRESET.train, pass, epochs, seed }, {
     onEpoch(r) {
       lastValidation = r.validation?.accuracy ?? NaN;
       if (r.epoch % 25 === 0 || r.epoch === epochs) {
@@ -37,7 +39,7 @@ for (const seed of seeds) {
     },
   });
   const seconds = (performance.now() - started) / 1000;
-  const test = evaluate(model, data.test, substrate, {}, YINYANG_PRESET.train.pass, seed).accuracy;
+  const test = evaluate(model, data.test, substrate, {}, pass, seed).accuracy;
   results.push({ seed, test, validation: lastValidation, epochSeconds: seconds / epochs });
   console.log(`seed ${seed}: test accuracy ${(100 * test).toFixed(2)}% (${(seconds / epochs).toFixed(2)} s per epoch)`);
 }
@@ -46,4 +48,4 @@ const mean = acc.reduce((a, b) => a + b, 0) / acc.length;
 const std = Math.sqrt(acc.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, acc.length - 1));
 console.log(`test accuracy over ${acc.length} seeds: mean ${(100 * mean).toFixed(2)}%, std ${(100 * std).toFixed(2)}, min ${(100 * Math.min(...acc)).toFixed(2)}%`);
 mkdirSync(dirname(jsonPath), { recursive: true });
-writeFileSync(jsonPath, JSON.stringify({ substrate: substrate.name, epochs, results, mean, std }, null, 2));
+writeFileSync(jsonPath, JSON.stringify({ substrate: substrate.name, epochs, tMax, results, mean, std }, null, 2));
