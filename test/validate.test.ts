@@ -50,8 +50,8 @@ function expectPass(result: ValidationResult, cases: number): void {
 
 /**
  * The ideal engine with every crossing search split into pieces of at most 20 tau_m (searched on a copy
- * of the neuron's state). It side-steps the engine bug described at "KNOWN ENGINE BUG" below, so the
- * layered comparisons can be checked today; exact otherwise.
+ * of the neuron's state). It was written to side-step a since-fixed long-horizon defect (see the regression
+ * tests below); kept as a second engine configuration: short horizons must give the same answers.
  */
 function chunkedDynamics(inner: NeuronDynamics<LifConstants>): NeuronDynamics<LifConstants> {
   let scratch: NeuronStateArrays | null = null;
