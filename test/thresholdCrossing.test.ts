@@ -60,6 +60,19 @@ function oracle(c: Case): number {
   return bruteForceFirstCrossing(f, c.horizon, 4000);
 }
 
+/** A neuron driven by a constant offset current: c = v_rest + I tau_m / C = -45 mV, 5 mV above threshold. */
+const offsetDriven: LifParams = {
+  tauMemMs: 10,
+  tauSynExcMs: 5,
+  tauSynInhMs: 5,
+  capacitanceNf: 0.5,
+  vRestMv: -65,
+  vResetMv: -65,
+  vThreshMv: -50,
+  tauRefracMs: 0,
+  iOffsetNa: 1,
+};
+
 describe('exact threshold crossing vs brute-force oracle', () => {
   it('never misses a crossing, never reports one early, agrees to 1e-9 ms (random cases, all tau ratios)', () => {
     let crossings = 0;
@@ -147,33 +160,13 @@ describe('exact threshold crossing vs brute-force oracle', () => {
   });
 
   it('constant offset current: t* = -tau_m ln(1 - (theta - v_rest) / (I tau_m / C)) (hand-derived)', () => {
-    const p: LifParams = {
-      tauMemMs: 10,
-      tauSynExcMs: 5,
-      tauSynInhMs: 5,
-      capacitanceNf: 0.5,
-      vRestMv: -65,
-      vResetMv: -65,
-      vThreshMv: -50,
-      tauRefracMs: 0,
-      iOffsetNa: 1,
-    };
+    const p = offsetDriven;
     const t = firstCrossingTime({ vMv: -65, iExcNa: 0, iInhNa: 0, refractoryLeftMs: 0 }, p, 100);
     expect(t).toBeCloseTo(-10 * Math.log(1 - 15 / 20), 12);
   });
 
   it('no crossing while refractory, and the crossing after release is measured from the state', () => {
-    const p: LifParams = {
-      tauMemMs: 10,
-      tauSynExcMs: 5,
-      tauSynInhMs: 5,
-      capacitanceNf: 0.5,
-      vRestMv: -65,
-      vResetMv: -65,
-      vThreshMv: -50,
-      tauRefracMs: 0,
-      iOffsetNa: 1,
-    };
+    const p = offsetDriven;
     const free = -10 * Math.log(1 - 15 / 20);
     const t = firstCrossingTime({ vMv: -65, iExcNa: 0, iInhNa: 0, refractoryLeftMs: 3 }, p, 100);
     expect(t).toBeCloseTo(3 + free, 12);
