@@ -54,4 +54,39 @@ describe('layered first-spike engine mode', () => {
     );
     expect(spikes).toBeGreaterThan(500);
   });
+
+  it("the LIF fast path (firstSpikes) gives bitwise the generic sweep's times, ties and all tau ratios included", () => {
+    const generic = { ...lifDynamics, firstSpikes: undefined };
+    let spikes = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom([1, 1, 1], [2, 1, 1], [1, 2, 2], [1, 0.5, 2], [3, 1, 1 + 1e-9]),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(uniform(-0.8, 2.5), { minLength: 200, maxLength: 200 }),
+        // few distinct times, so simultaneous inputs are common
+        fc.array(fc.constantFrom(0, 0.15, 0.5, 0.5, 1, 2, 2), { minLength: 6, maxLength: 6 }),
+        ([tauM, tauE, tauI], nIn, nHidden, nOut, pool, inputs) => {
+          const neuron = { tauMemMs: tauM, tauSynExcMs: tauE, tauSynInhMs: tauI, capacitanceNf: 1, vRestMv: 0, vResetMv: 0, vThreshMv: 1, tauRefracMs: 1000, iOffsetNa: 0 };
+          const sizes = [nIn, nHidden, nOut];
+          const biasTimes = [0.5, null];
+          const fast = new LayeredRunner(lifDynamics, lifParamArrays(nHidden + nOut, neuron), sizes, biasTimes);
+          const slow = new LayeredRunner(generic, lifParamArrays(nHidden + nOut, neuron), sizes, biasTimes);
+          for (const r of [fast, slow]) {
+            r.weights[1].set(pool.slice(0, (nIn + 1) * nHidden));
+            r.weights[2].set(pool.slice(100, 100 + nHidden * nOut));
+          }
+          const a = sizes.map((n) => new Float64Array(n));
+          const b = sizes.map((n) => new Float64Array(n));
+          fast.run(inputs.slice(0, nIn), 30, a);
+          slow.run(inputs.slice(0, nIn), 30, b);
+          for (let l = 1; l < 3; l++) for (let n = 0; n < sizes[l]; n++) expect(Object.is(a[l][n], b[l][n])).toBe(true);
+          spikes += [...a[1], ...a[2]].filter((t) => t < Infinity).length;
+        },
+      ),
+      { numRuns: 400, seed: 5 },
+    );
+    expect(spikes).toBeGreaterThan(1000);
+  });
 });

@@ -60,6 +60,13 @@ function oracle(c: Case): number {
   return bruteForceFirstCrossing(f, c.horizon, 4000);
 }
 
+/** The largest double below a positive x. */
+function previousDouble(x: number): number {
+  const b = new BigInt64Array(new Float64Array([x]).buffer);
+  b[0] -= 1n;
+  return new Float64Array(b.buffer)[0];
+}
+
 /** A neuron driven by a constant offset current: c = v_rest + I tau_m / C = -45 mV, 5 mV above threshold. */
 const offsetDriven: LifParams = {
   tauMemMs: 10,
@@ -94,6 +101,8 @@ describe('exact threshold crossing vs brute-force oracle', () => {
         }
         if (exact !== Infinity) {
           expect(membranePotentialAt(c.s, c.p, exact)).toBeGreaterThanOrEqual(c.p.vThreshMv); // never early, in our own arithmetic
+          // and the first such double: V one double earlier is below threshold
+          if (exact > 0) expect(membranePotentialAt(c.s, c.p, previousDouble(exact))).toBeLessThan(c.p.vThreshMv);
         }
       }),
       { numRuns: 4000, seed: 2024 },

@@ -26,6 +26,12 @@ export class LayeredRunner<C> {
   private readonly initialV: Float64Array;
   private readonly order: Int32Array;
   private readonly preTimes: Float64Array;
+  private readonly mergeScratch: Int32Array;
+  /** Neurons of the current layer that have not fired yet. */
+  private readonly active: Int32Array;
+  /** The current layer's input spike times in time order, and each one's weight row offset. */
+  private readonly sortedTimes: Float64Array;
+  private readonly rows: Int32Array;
 
   /**
    * @param params realised parameters of all non-input neurons, layer 1 first
@@ -61,6 +67,12 @@ export class LayeredRunner<C> {
     this.initialV = params.vRestMv.slice();
     this.order = new Int32Array(maxPre);
     this.preTimes = new Float64Array(maxPre);
+    this.mergeScratch = new Int32Array(maxPre);
+    this.sortedTimes = new Float64Array(maxPre);
+    this.rows = new Int32Array(maxPre);
+    let maxSize = 0;
+    for (let l = 1; l <= layers; l++) maxSize = Math.max(maxSize, layerSizes[l]);
+    this.active = new Int32Array(maxSize);
   }
 
   /** Number of inputs of layer l (the layer below plus its bias input, if any). */
@@ -85,42 +97,96 @@ export class LayeredRunner<C> {
       for (let j = 0; j < nBelow; j++) pre[j] = below[j];
       nPre = nBelow;
       if (!Number.isNaN(this.biasTimes[l])) pre[nPre++] = this.biasTimes[l];
-      // indices of the inputs that spike, in time order (insertion sort: stable, small n)
+      // indices of the inputs that spike, in time order (stable: equal times keep their index order)
       let m = 0;
-      for (let j = 0; j < nPre; j++) {
-        const t = pre[j];
-        if (!(t < tMaxMs)) continue;
-        let p = m++;
-        while (p > 0 && pre[order[p - 1]] > t) {
-          order[p] = order[p - 1];
-          p--;
-        }
-        order[p] = j;
-      }
+      for (let j = 0; j < nPre; j++) if (pre[j] < tMaxMs) order[m++] = j;
+      sortIndicesByTime(order, this.mergeScratch, m, pre);
       const w = this.weights[l];
       const size = this.layerSizes[l];
       const result = out[l];
+      const base = this.offset[l];
+      const active = this.active;
       for (let n = 0; n < size; n++) {
-        const i = this.offset[l] + n;
+        const i = base + n;
         s.vMv[i] = this.initialV[i];
         s.iExcNa[i] = 0;
         s.iInhNa[i] = 0;
         s.lastMs[i] = 0;
         s.refractoryUntilMs[i] = -Infinity;
-        let first = Infinity;
-        for (let q = 0; q <= m; q++) {
-          const tIn = q < m ? pre[order[q]] : tMaxMs;
+        result[n] = Infinity;
+        active[n] = n;
+      }
+      if (dyn.firstSpikes !== undefined) {
+        const times = this.sortedTimes;
+        const rows = this.rows;
+        for (let q = 0; q < m; q++) {
+          times[q] = pre[order[q]];
+          rows[q] = order[q] * size;
+        }
+        dyn.firstSpikes(s, k, base, size, times, rows, m, w, tMaxMs, result);
+        continue;
+      }
+      // Input by input, every neuron that has not fired yet: per neuron the same calls in the same order as
+      // a neuron-by-neuron sweep, but neurons advanced over the same interval can share work (propagator).
+      let live = size;
+      for (let q = 0; q <= m && live > 0; q++) {
+        const tIn = q < m ? pre[order[q]] : tMaxMs;
+        const row = q < m ? order[q] * size : 0;
+        let kept = 0;
+        for (let a = 0; a < live; a++) {
+          const n = active[a];
+          const i = base + n;
           const tc = dyn.nextSpikeTime(s, k, i, tIn);
           if (tc < tIn || (q < m && tc === tIn)) {
-            first = tc;
-            break;
+            result[n] = tc;
+            continue;
           }
-          if (q === m) break;
+          if (q === m) continue;
           dyn.advanceTo(s, k, i, tIn);
-          dyn.receive(s, k, i, w[order[q] * size + n]);
+          dyn.receive(s, k, i, w[row + n]);
+          active[kept++] = n;
         }
-        result[n] = first;
+        live = kept;
       }
     }
   }
+}
+
+/**
+ * Sorts order[0..m) (indices into `times`, ascending index on entry) by time, stably: insertion sort for
+ * short runs of 16, then bottom-up merging through `scratch`. Allocates nothing.
+ */
+function sortIndicesByTime(order: Int32Array, scratch: Int32Array, m: number, times: Float64Array): void {
+  const RUN = 16;
+  for (let from = 0; from < m; from += RUN) {
+    const to = Math.min(m, from + RUN);
+    for (let p = from + 1; p < to; p++) {
+      const j = order[p];
+      const t = times[j];
+      let r = p;
+      while (r > from && times[order[r - 1]] > t) {
+        order[r] = order[r - 1];
+        r--;
+      }
+      order[r] = j;
+    }
+  }
+  let src = order;
+  let dst = scratch;
+  for (let width = RUN; width < m; width *= 2) {
+    for (let left = 0; left < m; left += 2 * width) {
+      const mid = Math.min(m, left + width);
+      const right = Math.min(m, left + 2 * width);
+      let a = left;
+      let b = mid;
+      let o = left;
+      while (a < mid && b < right) dst[o++] = times[src[b]] < times[src[a]] ? src[b++] : src[a++];
+      while (a < mid) dst[o++] = src[a++];
+      while (b < right) dst[o++] = src[b++];
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src !== order) for (let p = 0; p < m; p++) order[p] = src[p];
 }

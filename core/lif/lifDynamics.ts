@@ -3,6 +3,7 @@ import { lifConstants, type LifConstants } from './constants.ts';
 import type { LifParamArrays } from './params.ts';
 import { I_EXC, I_INH, V, propagateFree, propagationScratch } from './propagator.ts';
 import { firstCrossingTime, horizonState } from './thresholdCrossing.ts';
+import { lifFirstSpikes } from './firstSpikeSweep.ts';
 
 const scratch = propagationScratch();
 
@@ -88,6 +89,10 @@ export const lifDynamics: NeuronDynamics<LifConstants> = {
   fire(s, k, i) {
     s.vMv[i] = k.vResetMv[i];
     s.refractoryUntilMs[i] = s.lastMs[i] + k.tauRefracMs[i];
+  },
+
+  firstSpikes(s, k, base, size, timesMs, rows, m, weights, tMaxMs, out) {
+    lifFirstSpikes(lifDynamics, s, k, base, size, timesMs, rows, m, weights, tMaxMs, out);
   },
 
   membranePotentialAt(s, k, i, t) {

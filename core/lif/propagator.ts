@@ -15,6 +15,12 @@ export function propagationScratch(): Float64Array {
   return new Float64Array(5);
 }
 
+// The last e^{-a t} computed, with its a and t. Neurons that share tau_m and are advanced over the same
+// interval (a layer sweeping the same input spikes) reuse it: the value is bitwise the one exp would give.
+let memoRate = NaN;
+let memoTime = NaN;
+let memoDecay = NaN;
+
 /**
  * Exact free evolution (no spike, no refractoriness) of neuron `i` from (v0, iExc0, iInh0) over `t` ms
  * (design.md section 1): I(t) = I0 e^{-b t}, V(t) = c + (v0 - c) e^{-a t} + (I_E0 K_E(t) + I_I0 K_I(t)) / C_m,
@@ -36,7 +42,14 @@ export function propagateFree(
   const dI = k.rateDiffInh[i];
   const c = k.vAsymptoteMv[i];
   const invC = k.invCapacitance[i];
-  const ea = Math.exp(-a * t);
+  let ea: number;
+  if (a === memoRate && t === memoTime) ea = memoDecay;
+  else {
+    ea = Math.exp(-a * t);
+    memoRate = a;
+    memoTime = t;
+    memoDecay = ea;
+  }
 
   let eE: number;
   let kE: number;

@@ -56,4 +56,24 @@ export interface NeuronDynamics<C> {
   fire(s: NeuronStateArrays, k: C, i: number): void;
   /** Membrane potential of neuron i at time t >= lastMs without changing the state (for traces). */
   membranePotentialAt(s: NeuronStateArrays, k: C, i: number, t: number): number;
+  /**
+   * Optional fast path of the layered first-spike mode (core/engine/layeredRunner.ts). Neurons base + n,
+   * n = 0..size-1, start from the state the runner set (time 0, not refractory) and all receive the same m
+   * input spikes: the q-th at `timesMs[q]` (ascending) with weight `weights[rows[q] + n]`. Writes each
+   * neuron's first spike time before tMaxMs, or Infinity, to out[n]. The result must be exactly what the
+   * generic sweep gives (per neuron and input: nextSpikeTime, then advanceTo and receive), so a substrate
+   * implements this only to do the same arithmetic faster.
+   */
+  firstSpikes?(
+    s: NeuronStateArrays,
+    k: C,
+    base: number,
+    size: number,
+    timesMs: Float64Array,
+    rows: Int32Array,
+    m: number,
+    weights: Float64Array,
+    tMaxMs: number,
+    out: Float64Array,
+  ): void;
 }
