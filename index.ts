@@ -34,6 +34,6 @@ export {
 } from './core/lif/neuron.ts';
 export { randomStream, normalDraw, integerDraw, exponentialDraw, type RandomStream } from './core/rng.ts';
 export { neuronStateArrays, type NeuronDynamics, type NeuronStateArrays } from './core/substrate/dynamics.ts';
-export type { Observation, RealiseContext, Substrate } from './core/substrate/substrate.ts';
+export type { Observation, RealiseContext, SpikeTimeMap, Substrate, TrialNoise } from './core/substrate/substrate.ts';
 export { getSubstrate, registerSubstrate, substrateNames, unregisterSubstrate } from './core/substrate/registry.ts';
 export { idealSubstrate } from './substrates/ideal/index.ts';

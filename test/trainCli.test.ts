@@ -262,6 +262,29 @@ describe('firstspike train / evaluate', () => {
     expect(last.train_loss).toBeLessThan(doc.epochs[0].train_loss);
   });
 
+  it('bss2 in the loop: --chip-seed selects the chip, float weights stay within 63/30, 2 threads give the same weights as 1', async () => {
+    const dir = await freshDir();
+    const common = ['train', '--preset', 'yinyang', '--substrate', 'bss2', '--chip-seed', '3', '--epochs', '1', '--train-samples', '300', '--no-checkpoint'];
+    const one = await run([...common, '--threads', '1', '--out', join(dir, 'one.json')]);
+    expect(one.code, one.err).toBe(0);
+    const two = await run([...common, '--threads', '2', '--out', join(dir, 'two.json')]);
+    expect(two.code, two.err).toBe(0);
+    const a = await loadModel(join(dir, 'one.json'));
+    const b = await loadModel(join(dir, 'two.json'));
+    expect(a.meta.training.substrateOptions).toEqual({ chipSeed: 3 });
+    a.model.weights.forEach((w, l) => expectSameDoubles(b.model.weights[l], w));
+    // the preset initialises layer 1 with N(1.5, 0.8^2): about a quarter starts above 2.1 and is clamped
+    const all = a.model.weights.flatMap((w) => Array.from(w));
+    expect(Math.max(...all.map(Math.abs))).toBeLessThanOrEqual(63 / 30);
+    expect(all.filter((x) => x === 63 / 30).length).toBeGreaterThan(20);
+    // evaluating on another chip is one option away; on ideal there is no chip to choose
+    const e = await run(['evaluate', '--model', join(dir, 'one.json'), '--chip-seed', '4', '--json']);
+    expect(e.code, e.err).toBe(0);
+    expect(JSON.parse(e.out).substrate_options).toEqual({ chipSeed: 4 });
+    await expectBadInput(['evaluate', '--model', join(dir, 'one.json'), '--substrate', 'ideal', '--chip-seed', '4'], "--chip-seed: substrate 'ideal' has no chip seed");
+    await expectBadInput([...common, '--chip-seed', '-1'], "--chip-seed: must be a whole number >= 0 (got '-1')");
+  });
+
   it('rejects bad arguments with exit 2 and one line', async () => {
     const dir = await freshDir();
     const base = ['train', '--preset', 'yinyang', '--out', join(dir, 'm.json')];

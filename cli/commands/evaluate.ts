@@ -4,12 +4,13 @@ import { ConfigError } from '../../core/config/index.ts';
 import { formatDocument, loadModel } from '../../plugins/learning/modelFile.ts';
 import { evaluate, type Evaluation } from '../../plugins/learning/trainer.ts';
 import { UsageError, type CliIo } from '../io.ts';
-import { className, integerOption, presetData, presetOption, substrateOption } from './train.ts';
+import { chipSeedOption, className, integerOption, presetData, presetOption, substrateOption } from './train.ts';
 
 interface EvaluateCliOptions {
   model: string;
   substrate?: string;
   substrateOptions?: string;
+  chipSeed?: string;
   split: 'test' | 'validation' | 'train';
   seed?: string;
   dataDir?: string;
@@ -37,6 +38,7 @@ export function evaluateCommand(io: CliIo): Command {
     .requiredOption('-m, --model <file>', 'model file written by `firstspike train`')
     .option('-s, --substrate <name>', 'substrate of the forward pass (default: the one the model was trained on)')
     .option('--substrate-options <json>', "the substrate's options as a JSON object (default: the training run's, if the same substrate)")
+    .option('--chip-seed <n>', 'which chip (bss2), e.g. another chip than the model was trained on')
     .addOption(new Option('--split <split>', 'data split').choices(['test', 'validation', 'train']).default('test'))
     .option('--seed <n>', "seed of the substrate's realisation (default: the training seed)")
     .option('--data-dir <dir>', 'MNIST IDX files (default: those the model was trained on, or the built-in digits)')
@@ -57,6 +59,7 @@ export function evaluateCommand(io: CliIo): Command {
         substrateName,
         opts.substrateOptions,
         substrateName === t.substrate ? t.substrateOptions : {},
+        chipSeedOption(opts.chipSeed),
       );
       const seed = opts.seed === undefined ? t.seed : integerOption('seed', opts.seed, 0, 2 ** 32 - 1, 'an integer in [0, 2^32)');
       const data = presetData(preset, opts.dataDir ?? t.dataDir ?? null);

@@ -38,6 +38,7 @@ export function substrateOption(
   name: string,
   optionsJson: string | undefined,
   fallbackOptions: Readonly<Record<string, unknown>> = {},
+  chipSeed?: number,
 ): { substrate: Substrate; options: Record<string, unknown> } {
   if (!substrateNames().includes(name)) {
     throw new UsageError(`--substrate: unknown substrate '${name}' (known: ${substrateNames().join(', ')})`);
@@ -52,9 +53,20 @@ export function substrateOption(
       throw new UsageError(`--substrate-options: invalid JSON (${error instanceof Error ? error.message : String(error)})`);
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new UsageError(`--substrate-options: must be a JSON object such as '{"chip_seed": 1}'`);
+      throw new UsageError(`--substrate-options: must be a JSON object such as '{"chipSeed": 1}'`);
     }
     options = parsed as Record<string, unknown>;
+  }
+  if (chipSeed !== undefined) {
+    try {
+      substrate.validateOptions({ chipSeed });
+    } catch {
+      throw new UsageError(`--chip-seed: substrate '${name}' has no chip seed (it is an option of bss2)`);
+    }
+    if (optionsJson !== undefined && options.chipSeed !== undefined && options.chipSeed !== chipSeed) {
+      throw new UsageError(`--chip-seed: ${chipSeed} differs from chipSeed ${JSON.stringify(options.chipSeed)} in --substrate-options`);
+    }
+    options = { ...options, chipSeed };
   }
   try {
     substrate.validateOptions(options);
@@ -62,6 +74,11 @@ export function substrateOption(
     throw new UsageError(`--substrate-options: ${error instanceof Error ? error.message : String(error)}`);
   }
   return { substrate, options };
+}
+
+/** `--chip-seed`: a whole number, or undefined when not given. */
+export function chipSeedOption(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : integerOption('chip-seed', text, 0, Number.MAX_SAFE_INTEGER, 'a whole number >= 0');
 }
 
 /** Loads a preset's data, reporting problems with the data directory as usage errors. */
@@ -364,6 +381,7 @@ interface TrainCliOptions {
   preset?: string;
   substrate?: string;
   substrateOptions?: string;
+  chipSeed?: string;
   epochs?: string;
   seed?: string;
   out?: string;
@@ -390,6 +408,7 @@ async function resolveTrainRun(opts: TrainCliOptions): Promise<TrainRun> {
   const trainSamples =
     opts.trainSamples === undefined ? undefined : integerOption('train-samples', opts.trainSamples, 1, 100_000_000, 'a whole number >= 1');
   if (opts.preset !== undefined) presetOption(opts.preset);
+  const chipSeed = chipSeedOption(opts.chipSeed);
 
   let resume: TrainRun['resume'] = null;
   let preset: Preset;
@@ -416,6 +435,7 @@ async function resolveTrainRun(opts: TrainCliOptions): Promise<TrainRun> {
       }
       sameAsCheckpoint('substrate-options', parsed, t.substrateOptions);
     }
+    if (chipSeed !== undefined) sameAsCheckpoint('chip-seed', chipSeed, t.substrateOptions.chipSeed);
     sameAsCheckpoint('train-samples', trainSamples, checkpoint.run.trainSamples);
     sameAsCheckpoint('data-dir', opts.dataDir, checkpoint.run.dataDir);
     if (epochs !== undefined && epochs < checkpoint.state.epoch) {
@@ -430,7 +450,12 @@ async function resolveTrainRun(opts: TrainCliOptions): Promise<TrainRun> {
     preset = presetOption(opts.preset);
     substrateName = opts.substrate ?? 'ideal';
   }
-  const { substrate, options } = substrateOption(substrateName, resume === null ? opts.substrateOptions : undefined, fallbackOptions);
+  const { substrate, options } = substrateOption(
+    substrateName,
+    resume === null ? opts.substrateOptions : undefined,
+    fallbackOptions,
+    resume === null ? chipSeed : undefined,
+  );
   const out = opts.out ?? defaultModelPath(preset);
   const checkpoint =
     opts.checkpoint === false ? null : typeof opts.checkpoint === 'string' ? opts.checkpoint : siblingPath(out, '.checkpoint');
@@ -460,6 +485,7 @@ export function trainCommand(io: CliIo): Command {
     .option('-p, --preset <name>', `training set-up: ${Object.keys(PRESETS).sort().join(', ')}`)
     .option('-s, --substrate <name>', `substrate of the forward pass: ${substrateNames().join(', ')} (default ideal)`)
     .option('--substrate-options <json>', "the substrate's options as a JSON object (default {})")
+    .option('--chip-seed <n>', 'which chip (bss2): its fixed-pattern mismatch; same as chipSeed in --substrate-options')
     .option('-e, --epochs <n>', "number of epochs (default: the preset's)")
     .option('--seed <n>', 'master seed of initial weights, shuffling, noise and substrate (default 0)')
     .option('-o, --out <file>', 'model file to write (default out/<preset>-model.json, folder created)')

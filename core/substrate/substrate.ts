@@ -19,13 +19,39 @@ export interface RealiseContext {
   trialStream(purpose: string): RandomStream;
 }
 
+/** Maps a spike of neuron `neuron` of population `population` at `timeMs` to another time (NaN: no spike). */
+export interface SpikeTimeMap {
+  spikeTime(population: number, neuron: number, timeMs: number): number;
+}
+
 /** Per-run observation of what the substrate records. */
-export interface Observation {
+export interface Observation extends SpikeTimeMap {
   /**
    * The recorded time of a spike that occurred at `timeMs` (e.g. with read-out jitter, latency or
    * time-stamp quantisation), or NaN to drop it from the record. Does not change what the network sees.
    */
   spikeTime(population: number, neuron: number, timeMs: number): number;
+  /**
+   * Optional. Starts trial `trial` (0, 1, ...) of a sequence of trials run on one realisation (the learning
+   * plugin runs every sample of a batch as one trial of the batch's realisation). From then on the
+   * observation's random draws depend only on the realise context, `trial` and the spikes observed since,
+   * not on earlier trials, so a sequence split into chunks (worker threads) records the same times.
+   * Engines that run one trial per realisation (`simulate`) never call it.
+   */
+  beginTrial?(trial: number): void;
+}
+
+/**
+ * Trial-to-trial noise of a realised network, for engines that run many trials on one realisation
+ * (see {@link Substrate.trialNoise}).
+ */
+export interface TrialNoise {
+  /**
+   * Redraws the trial-to-trial noise of the realised network for trial `trial` (0, 1, ...) in place, as a
+   * function of the realise context and `trial` only. Dynamics constants prepared from that network see
+   * the new values; the network's weights and fixed-pattern parameters are untouched.
+   */
+  beginTrial(trial: number): void;
 }
 
 /**
@@ -53,4 +79,27 @@ export interface Substrate<C = unknown> {
   readonly dynamics: NeuronDynamics<C>;
   /** Optional observation model for recorded spikes, created once per run. */
   observation?(network: Network, context: RealiseContext): Observation;
+  /**
+   * Optional, for engines that take source (input) spike times per trial instead of from the realised
+   * network (the learning plugin's layered runner): the time at which a source spike given at `timeMs`
+   * reaches the realised network `network` (e.g. rounded to the clock that plays inputs back), NaN to drop
+   * it. Created once per realisation. Must agree with what `realise` does to the spike times of source
+   * populations. Without it, source times reach the network as given.
+   */
+  inputTimes?(network: Network, context: RealiseContext): SpikeTimeMap;
+  /**
+   * Optional, for engines that run many trials on one realisation (the learning plugin realises once per
+   * batch and runs each sample as one trial): redraws the per-trial noise that `realise` drew once (e.g.
+   * threshold noise) for each trial, without realising again. Created once per realisation, after the
+   * dynamics constants were prepared or before; `beginTrial(k)` is called before trial k. Without it, the
+   * noise drawn by `realise` holds for every trial of the realisation.
+   */
+  trialNoise?(network: Network, context: RealiseContext): TrialNoise;
+  /**
+   * Optional: the largest |weight| (nA, model units) this substrate can realise with these (valid) options,
+   * or undefined when it does not clip weights. Trainers clamp their float weights to it after every update
+   * (as the paper's code does on BrainScaleS-2), so that the weights do not drift where the substrate cannot
+   * follow.
+   */
+  weightLimit?(options: Readonly<Record<string, unknown>>): number | undefined;
 }

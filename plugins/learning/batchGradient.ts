@@ -42,7 +42,11 @@ function addSums(into: BatchSums, from: BatchSums): void {
   into.correct += from.correct;
 }
 
-/** The substrate context of a batch: trial = the batch counter, so trial noise is new every batch. */
+/**
+ * The substrate context of a batch: trial = the batch counter, so what `realise` draws per trial is new
+ * every batch. Within the batch, sample q is trial q of that realisation (ForwardBackward), so substrates
+ * with `trialNoise` or a per-trial observation draw new noise per sample.
+ */
 export function batchContext(substrate: Substrate, options: Readonly<Record<string, unknown>>, seed: number, trial: number) {
   const spec = { seed, substrate: { name: substrate.name, options } } as unknown as SimulationSpec;
   return realiseContext(spec, trial);
@@ -50,7 +54,10 @@ export function batchContext(substrate: Substrate, options: Readonly<Record<stri
 
 /**
  * Forward and backward passes of `count` samples (inputs row-major) on an already realised pass; the
- * gradient is scaled by `scale` (1 / batch size). Writes the sums into `out` (cleared first).
+ * gradient is scaled by `scale` (1 / batch size). Writes the sums into `out` (cleared first). The chunk
+ * starts at sample `firstSample` of the batch: sample q runs as trial firstSample + q of the realisation,
+ * so a batch gives the same sums however it is cut into chunks and threads. The silent counts use the
+ * recorded times (ForwardBackward.layerTimes).
  */
 export function chunkSums(
   fb: ForwardBackward,
@@ -59,6 +66,7 @@ export function chunkSums(
   count: number,
   scale: number,
   out: BatchSums,
+  firstSample = 0,
 ): void {
   clearSums(out);
   const nIn = fb.model.layerSizes[0];
@@ -67,7 +75,7 @@ export function chunkSums(
   const sample = new Float64Array(nIn);
   for (let q = 0; q < count; q++) {
     for (let j = 0; j < nIn; j++) sample[j] = inputs[q * nIn + j]; // no view allocated per sample
-    fb.forwardBackward(sample, labels[q], out.grads, res, scale);
+    fb.forwardBackward(sample, labels[q], out.grads, res, scale, firstSample + q);
     out.loss += res.loss;
     if (res.correct) out.correct++;
     for (let l = 1; l <= L; l++) {
@@ -116,7 +124,7 @@ export class SerialExecutor implements BatchExecutor {
     clearSums(out);
     const nIn = this.model.layerSizes[0];
     for (const [from, to] of chunks(count, this.chunkSize)) {
-      chunkSums(this.fb, inputs.subarray(from * nIn, to * nIn), labels.subarray(from, to), to - from, 1 / count, this.partial);
+      chunkSums(this.fb, inputs.subarray(from * nIn, to * nIn), labels.subarray(from, to), to - from, 1 / count, this.partial, from);
       addSums(out, this.partial);
     }
   }
@@ -139,6 +147,8 @@ export interface ChunkTask {
   readonly labels: Int32Array;
   readonly count: number;
   readonly scale: number;
+  /** Index of the chunk's first sample in the batch (its trial number in the batch's realisation). */
+  readonly firstSample: number;
 }
 
 export interface ChunkReply {
@@ -190,6 +200,7 @@ export class ParallelExecutor implements BatchExecutor {
         labels: labels.slice(from, to),
         count: to - from,
         scale: 1 / count,
+        firstSample: from,
       };
       return this.pool.run(task) as Promise<ChunkReply>;
     });

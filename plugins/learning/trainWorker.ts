@@ -23,6 +23,6 @@ export default function chunkTask(task: ChunkTask): ChunkReply {
   task.weights.forEach((w, l) => model.weights[l].set(w));
   const substrate = getSubstrate(task.substrate);
   fb.realise(substrate, batchContext(substrate, task.substrateOptions, task.seed, task.trial));
-  chunkSums(fb, task.inputs, task.labels, task.count, task.scale, sums);
+  chunkSums(fb, task.inputs, task.labels, task.count, task.scale, sums, task.firstSample);
   return { grads: sums.grads, silent: sums.silent, loss: sums.loss, correct: sums.correct };
 }

@@ -4,6 +4,7 @@ import { Adam } from './adam.ts';
 import { ParallelExecutor, SerialExecutor, batchContext, emptyBatchSums, type BatchExecutor } from './batchGradient.ts';
 import { ForwardBackward, emptySampleResult, type PassOptions } from './forwardBackward.ts';
 import { getSubstrate } from '../../core/substrate/registry.ts';
+import { clampWeightsToSubstrate } from './weightLimit.ts';
 
 const DEFAULT_CHUNK_SIZE = 50;
 
@@ -175,6 +176,8 @@ export async function train(
       ? new ParallelExecutor(model, options.pass, substrate, substrateOptions, options.seed, chunkSize, threads)
       : new SerialExecutor(model, options.pass, substrate, substrateOptions, options.seed, chunkSize);
 
+  // the float weights stay within what the substrate can realise (bss2: 63 / scale), as the paper's code does
+  clampWeightsToSubstrate(model, substrate, substrateOptions);
   try {
     for (let epoch = state.epoch; epoch < options.epochs; epoch++) {
       const started = performance.now();
@@ -216,6 +219,7 @@ export async function train(
           options.weightBumping !== null && bumpSilentNeurons(model, sums.silent, count, options.weightBumping, bump) >= 0;
         if (bumped) bumpedBatches++;
         else adam.update(model.weights, sums.grads, lr);
+        clampWeightsToSubstrate(model, substrate, substrateOptions);
         lossSum += sums.loss;
         correct += sums.correct;
         callbacks.onBatch?.(epoch, b + 1, batches, sums.loss / count, sums.correct / count);

@@ -8,6 +8,7 @@ import type { NeuronDynamics, NeuronStateArrays } from '../../core/substrate/dyn
 import { FAULT_DEAD, FAULT_NONE, FAULT_SPONTANEOUS } from './chip.ts';
 import { DEFAULT_BSS2_OPTIONS, defaultSynapticCurrentCap, usToModel } from './options.ts';
 import { refractoryTick } from './quantisation.ts';
+import { attachedTrialThresholds } from './trials.ts';
 
 /**
  * The per-neuron hardware quirks of the bss2 dynamics (model time and current units), one entry per
@@ -78,10 +79,15 @@ export function attachedQuirks(network: Network | undefined): Bss2NeuronQuirks |
   return network === undefined ? undefined : quirksOfNetwork.get(network);
 }
 
-/** Derived constants from realised parameters and quirks. */
-export function bss2Constants(params: LifParamArrays, quirks: Bss2NeuronQuirks): Bss2Constants {
+/**
+ * Derived constants from realised parameters and quirks. With `thresholds` (the `current` buffer of the
+ * per-trial threshold data a bss2 `realise` attached), the constants use that buffer itself as their
+ * v_thresh, so that the substrate's `trialNoise` can redraw thresholds per trial without preparing again.
+ */
+export function bss2Constants(params: LifParamArrays, quirks: Bss2NeuronQuirks, thresholds?: Float64Array): Bss2Constants {
   const n = params.size;
-  const lif = lifConstants(params);
+  if (thresholds !== undefined && thresholds.length !== n) throw new Error(`bss2: ${thresholds.length} trial thresholds for ${n} neurons`);
+  const lif = thresholds === undefined ? lifConstants(params) : { ...lifConstants(params), vThreshMv: thresholds };
   const k = {
     size: n,
     lif,
@@ -155,7 +161,7 @@ export const bss2Dynamics: NeuronDynamics<Bss2Constants> = {
     if (quirks !== undefined && quirks.size !== params.size) {
       throw new Error(`bss2: ${quirks.size} neuron quirks for ${params.size} neurons`);
     }
-    return bss2Constants(params, quirks ?? defaultQuirks(params.tauRefracMs));
+    return bss2Constants(params, quirks ?? defaultQuirks(params.tauRefracMs), attachedTrialThresholds(network)?.current);
   },
 
   advanceTo(s: NeuronStateArrays, k, i, t) {

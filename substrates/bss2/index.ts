@@ -2,13 +2,17 @@ import type { Substrate } from '../../core/substrate/substrate.ts';
 import { bss2Dynamics, type Bss2Constants } from './dynamics.ts';
 import { bss2Observation } from './observation.ts';
 import { resolveBss2Options, validateBss2Options } from './options.ts';
-import { realiseBss2 } from './realise.ts';
+import { bss2InputTimes, realiseBss2 } from './realise.ts';
+import { bss2WeightLimit } from './quantisation.ts';
+import { bss2TrialNoise } from './trials.ts';
 
 /**
  * The BrainScaleS-2 substrate (docs/substrates/bss2.md): fixed-pattern mismatch per chip seed,
  * trial-to-trial threshold noise, 6-bit signed weights, input and output times on the 8 ns FPGA clock,
  * read-out jitter and latency, the digital refractory counter with reset holdoff and a relaxing reset,
  * saturating synaptic currents, dead and spontaneously firing neurons, and the chip's size limits.
+ * For the learning plugin it also maps input times to the clock (`inputTimes`), redraws threshold noise
+ * per sample (`trialNoise`) and reports the weight range (`weightLimit`).
  * Every effect can be scaled or switched off (BSS2_ALL_OFF gives exactly the `ideal` spike times).
  */
 export const bss2Substrate: Substrate<Bss2Constants> = {
@@ -23,6 +27,15 @@ export const bss2Substrate: Substrate<Bss2Constants> = {
   dynamics: bss2Dynamics,
   observation(_network, context) {
     return bss2Observation(context, resolveBss2Options(context.options));
+  },
+  inputTimes(_network, context) {
+    return bss2InputTimes(resolveBss2Options(context.options));
+  },
+  trialNoise(network, context) {
+    return bss2TrialNoise(network, context, resolveBss2Options(context.options));
+  },
+  weightLimit(options) {
+    return bss2WeightLimit(resolveBss2Options(options));
   },
 };
 
@@ -51,8 +64,24 @@ export {
   type ChipStreamSource,
   type NeuronMismatch,
 } from './chip.ts';
-export { checkFits, concatenatedParams, neuronQuirks, placeNetwork, realiseBss2, type Placement } from './realise.ts';
+export { bss2InputTimes, checkFits, concatenatedParams, neuronQuirks, placeNetwork, realiseBss2, type Placement } from './realise.ts';
+export {
+  TrialKeyedStream,
+  attachTrialThresholds,
+  attachedTrialThresholds,
+  bss2TrialNoise,
+  type Bss2TrialThresholds,
+} from './trials.ts';
 export { bss2Observation } from './observation.ts';
-export { fpgaCycle, floorToGrid, integerWeight, quantisedWeight, refractoryTick, refractoryTicks, roundToGrid } from './quantisation.ts';
+export {
+  bss2WeightLimit,
+  fpgaCycle,
+  floorToGrid,
+  integerWeight,
+  quantisedWeight,
+  refractoryTick,
+  refractoryTicks,
+  roundToGrid,
+} from './quantisation.ts';
 export { bss2CostEstimate, type Bss2CostEstimate, type Bss2CostOptions } from './cost.ts';
 export * from './hardware.ts';

@@ -53,3 +53,11 @@ export function roundToGrid(t: number, step: number): number {
 export function floorToGrid(t: number, step: number): number {
   return Math.floor(t / step + GRID_TOLERANCE) * step;
 }
+
+/**
+ * The largest |model weight| the chip realises: 63 / weightScale (2.1 at scale 30) with weight
+ * quantisation, undefined (no clipping) without it. The substrate's `weightLimit`.
+ */
+export function bss2WeightLimit(options: Pick<Bss2Options, 'weightQuantisation' | 'weightScale'>): number | undefined {
+  return options.weightQuantisation ? WEIGHT_MAX / options.weightScale : undefined;
+}

@@ -2,12 +2,13 @@ import { copyLifParamArrays, type LifParamArrays } from '../../core/lif/params.t
 import type { CsrMatrix, LifPopulation, Network, Population, Projection } from '../../core/network/network.ts';
 import { concatenatedLifParams } from '../../core/network/network.ts';
 import { normalDraw } from '../../core/rng.ts';
-import type { RealiseContext } from '../../core/substrate/substrate.ts';
+import type { RealiseContext, SpikeTimeMap } from '../../core/substrate/substrate.ts';
 import { drawChipWeightScale, drawEfficacyColumn, drawNeuronMismatch, type NeuronMismatch } from './chip.ts';
 import { attachQuirks, type Bss2NeuronQuirks } from './dynamics.ts';
 import { CIRCUITS_PER_LOGICAL_NEURON, INPUTS_PER_LOGICAL_NEURON, LOGICAL_NEURONS, NEURON_CIRCUITS } from './hardware.ts';
 import { usToModel, type Bss2Options } from './options.ts';
 import { fpgaCycle, integerWeight, refractoryTick, refractoryTicks, roundToGrid } from './quantisation.ts';
+import { attachTrialThresholds, type Bss2TrialThresholds } from './trials.ts';
 
 /**
  * The placement of a network on the chip. Neurons: the LIF populations in network order onto logical
@@ -149,7 +150,8 @@ function realiseSynapses(
 /**
  * The network as BrainScaleS-2 realises it (docs/substrates/bss2.md): mismatched and quantised neuron
  * parameters, quantised and mismatched weights, input spike times on the FPGA clock grid. Files the
- * neurons' quirks (reset relaxation, holdoff, current cap, faults) for the dynamics' `prepare`.
+ * neurons' quirks (reset relaxation, holdoff, current cap, faults) for the dynamics' `prepare` and, with
+ * threshold noise, the data for redrawing it per trial (`trialNoise`, substrates/bss2/trials.ts).
  * Does not modify `network`.
  */
 export function realiseBss2(network: Network, context: RealiseContext, o: Bss2Options): Network {
@@ -165,11 +167,11 @@ export function realiseBss2(network: Network, context: RealiseContext, o: Bss2Op
   }
   const chipScale = drawChipWeightScale(context, o);
 
-  const cycle = fpgaCycle(o);
+  const inputTimes = bss2InputTimes(o);
   const populations: Population[] = network.populations.map((p, idx) => {
     if (p.kind === 'source') {
       if (!o.quantiseInputTimes) return p;
-      return { ...p, spikeTimesMs: p.spikeTimesMs.map((times) => times.map((t) => roundToGrid(t, cycle))) };
+      return { ...p, spikeTimesMs: p.spikeTimesMs.map((times, n) => times.map((t) => inputTimes.spikeTime(idx, n, t))) };
     }
     const { params, initialVMv } = realiseParams(p, placement.offset[idx], o, mismatch, thresholdNoise);
     return { ...p, params, initialVMv };
@@ -197,7 +199,44 @@ export function realiseBss2(network: Network, context: RealiseContext, o: Bss2Op
 
   const realised: Network = { ...network, populations, projections };
   attachQuirks(realised, neuronQuirks(o, mismatch));
+  if (noiseSigma !== 0) attachTrialThresholds(realised, trialThresholds(network, populations, placement, mismatch));
   return realised;
+}
+
+/**
+ * When the FPGA plays back a source spike given at t (model units): rounded to the nearest 8 ns clock
+ * cycle with `quantiseInputTimes`, else t. The same map `realise` applies to source populations; the
+ * substrate's `inputTimes` hook hands it to engines that take input times per trial.
+ */
+export function bss2InputTimes(o: Bss2Options): SpikeTimeMap {
+  if (!o.quantiseInputTimes) return { spikeTime: (_population, _neuron, t) => t };
+  const cycle = fpgaCycle(o);
+  return { spikeTime: (_population, _neuron, t) => roundToGrid(t, cycle) };
+}
+
+/** The data for redrawing threshold noise per trial (see Bss2TrialThresholds), in slot order. */
+function trialThresholds(nominal: Network, realised: readonly Population[], placement: Placement, mismatch: NeuronMismatch): Bss2TrialThresholds {
+  const size = placement.neurons;
+  const th = {
+    size,
+    nominal: new Float64Array(size),
+    span: new Float64Array(size),
+    shift: new Float64Array(size),
+    current: new Float64Array(size),
+  };
+  nominal.populations.forEach((p, idx) => {
+    const r = realised[idx];
+    if (p.kind !== 'lif' || r.kind !== 'lif') return;
+    const slot = placement.offset[idx];
+    for (let n = 0; n < p.size; n++) {
+      const j = slot + n;
+      th.nominal[j] = p.params.vThreshMv[n];
+      th.span[j] = p.params.vThreshMv[n] - p.params.vRestMv[n];
+      th.shift[j] = mismatch.thresholdShift[j];
+      th.current[j] = r.params.vThreshMv[n];
+    }
+  });
+  return th;
 }
 
 /** The dynamics quirks of every neuron slot under options `o`. */
