@@ -294,8 +294,9 @@ export async function runTraining(io: CliIo, run: TrainRun): Promise<TrainSummar
   });
 
   const progress = trainProgress(io, firstEpoch, run.epochs, batches);
+  let finalState: TrainState | undefined;
   try {
-    await train(
+    finalState = await train(
       model,
       trainSet,
       data.validation,
@@ -329,8 +330,13 @@ export async function runTraining(io: CliIo, run: TrainRun): Promise<TrainSummar
     progress.stop();
   }
 
+  // with keepBest the model now holds the weights of the epoch selected on validation accuracy
+  const best = finalState?.best ?? null;
+  if (best !== null) lastValidation = best.validationAccuracy;
   const test = evaluate(model, data.test, substrate, substrateOptions, preset.train.pass, seed);
-  await saveModel(run.out, model, meta(run.epochs, test.accuracy)).catch((error: unknown) => {
+  const finalMeta = meta(run.epochs, test.accuracy);
+  const fileMeta: ModelMeta = best === null ? finalMeta : { ...finalMeta, training: { ...finalMeta.training, selectedEpoch: best.epoch } };
+  await saveModel(run.out, model, fileMeta).catch((error: unknown) => {
     throw new UsageError(`--out: cannot write '${run.out}' (${errorCode(error)})`);
   });
   if (run.json) {
@@ -352,6 +358,7 @@ export async function runTraining(io: CliIo, run: TrainRun): Promise<TrainSummar
             learning_rate: r.learningRate,
             seconds: r.seconds,
           })),
+          selected_epoch: best?.epoch ?? null,
           test: { samples: data.test.n, ...evaluationJson(test) },
           seconds,
           model: run.out,
@@ -360,6 +367,9 @@ export async function runTraining(io: CliIo, run: TrainRun): Promise<TrainSummar
       )}\n`,
     );
   } else {
+    if (best !== null) {
+      say(`model of epoch ${best.epoch}: the highest validation accuracy (${best.validationAccuracy.toFixed(3)}; later epoch on ties)\n`);
+    }
     say(
       `test accuracy ${test.accuracy.toFixed(4)} (${Math.round(test.accuracy * data.test.n)}/${data.test.n}), ` +
         `loss ${fmt(test.loss, 4)}; ${seconds.toFixed(1)} s of training\n`,

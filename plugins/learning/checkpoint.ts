@@ -23,7 +23,8 @@ import type { TrainState } from './trainer.ts';
  *     {"format": "firstspike.checkpoint", "version": 1,
  *      "model": {<model file document>},
  *      "run": {"epochs": 300, "train_samples": null, "data_dir": null},
- *      "state": {"epoch": 2, "batch": 68, "adam_step": 68, "adam_m": [[...], ...], "adam_v": [[...], ...]}}
+ *      "state": {"epoch": 2, "batch": 68, "adam_step": 68, "adam_m": [[...], ...], "adam_v": [[...], ...],
+ *                "best": {"epoch": 2, "validation_accuracy": 0.61, "weights": [[...], ...]}}}   (best: with keepBest)
  *
  * The trainer derives each epoch's shuffle and input noise from (seed, epoch) and each batch's substrate
  * trial from the batch counter, so continuing from a checkpoint gives bit-identical weights to a run that
@@ -82,6 +83,16 @@ export const CHECKPOINT_SCHEMA = {
         adam_step: { type: 'integer', minimum: 0 },
         adam_m: NUMBER_ARRAYS,
         adam_v: NUMBER_ARRAYS,
+        best: {
+          type: ['object', 'null'],
+          required: ['epoch', 'validation_accuracy', 'weights'],
+          additionalProperties: false,
+          properties: {
+            epoch: { type: 'integer', minimum: 1 },
+            validation_accuracy: { type: 'number', minimum: 0, maximum: 1 },
+            weights: NUMBER_ARRAYS,
+          },
+        },
       },
     },
   },
@@ -101,6 +112,13 @@ export function checkpointToDocument(checkpoint: Checkpoint): Record<string, unk
       adam_step: state.adamStep,
       adam_m: state.adamM.map((a) => Array.from(a)),
       adam_v: state.adamV.map((a) => Array.from(a)),
+      ...(state.best != null && {
+        best: {
+          epoch: state.best.epoch,
+          validation_accuracy: state.best.validationAccuracy,
+          weights: state.best.weights.map((a) => Array.from(a)),
+        },
+      }),
     },
   };
 }
@@ -114,7 +132,14 @@ export function checkpointFromDocument(doc: unknown): Checkpoint {
   const d = doc as {
     model: unknown;
     run: { epochs: number; train_samples: number | null; data_dir: string | null };
-    state: { epoch: number; batch: number; adam_step: number; adam_m: number[][]; adam_v: number[][] };
+    state: {
+      epoch: number;
+      batch: number;
+      adam_step: number;
+      adam_m: number[][];
+      adam_v: number[][];
+      best?: { epoch: number; validation_accuracy: number; weights: number[][] } | null;
+    };
   };
   const { model, meta } = modelFromDocument(d.model, '/model');
   checkLikeWeights(model, d.state.adam_m, '/state/adam_m');
@@ -124,6 +149,13 @@ export function checkpointFromDocument(doc: unknown): Checkpoint {
   }
   if (d.state.epoch > d.run.epochs) {
     throw new ConfigError('/state/epoch', `must not exceed /run/epochs (${d.run.epochs}), got ${d.state.epoch}`);
+  }
+  const best = d.state.best ?? null;
+  if (best !== null) {
+    checkLikeWeights(model, best.weights, '/state/best/weights');
+    if (best.epoch > d.state.epoch) {
+      throw new ConfigError('/state/best/epoch', `must not exceed /state/epoch (${d.state.epoch}), got ${best.epoch}`);
+    }
   }
   if (d.state.adam_step > d.state.batch) {
     throw new ConfigError('/state/adam_step', `must not exceed /state/batch (${d.state.batch}), got ${d.state.adam_step}`);
@@ -138,6 +170,10 @@ export function checkpointFromDocument(doc: unknown): Checkpoint {
       adamStep: d.state.adam_step,
       adamM: d.state.adam_m.map((a) => Float64Array.from(a)),
       adamV: d.state.adam_v.map((a) => Float64Array.from(a)),
+      best:
+        best === null
+          ? null
+          : { epoch: best.epoch, validationAccuracy: best.validation_accuracy, weights: best.weights.map((a) => Float64Array.from(a)) },
     },
   };
 }

@@ -26,8 +26,10 @@ export interface TrainingRecord {
   readonly epochsDone: number;
   readonly substrate: string;
   readonly substrateOptions: Readonly<Record<string, unknown>>;
-  /** Validation accuracy after the last epoch (null if there was none). */
+  /** Validation accuracy of the weights in the file (after the last or the selected epoch; null if none). */
   readonly validationAccuracy: number | null;
+  /** The epoch whose weights the file holds, when selected on validation accuracy (keepBest); else absent. */
+  readonly selectedEpoch?: number;
   /** Test accuracy of the final model (null if not measured). */
   readonly testAccuracy?: number | null;
   /** Number of training samples used (the first N of the training split), null for all. */
@@ -95,6 +97,7 @@ export const MODEL_SCHEMA = {
         train_samples: { type: ['integer', 'null'], minimum: 1 },
         data_dir: { type: ['string', 'null'] },
         seconds: { type: 'number', minimum: 0 },
+        selected_epoch: { type: 'integer', minimum: 1 },
       },
     },
   },
@@ -206,6 +209,7 @@ export function modelToDocument(model: LayeredModel, meta: ModelMeta): Record<st
   if (t.trainSamples !== undefined) training.train_samples = t.trainSamples;
   if (t.dataDir !== undefined) training.data_dir = t.dataDir;
   if (t.seconds !== undefined) training.seconds = t.seconds;
+  if (t.selectedEpoch !== undefined) training.selected_epoch = t.selectedEpoch;
   const neuron: Record<string, number> = {};
   for (const f of LIF_PARAM_FIELDS) neuron[f] = model.neuron[f];
   return {
@@ -290,6 +294,7 @@ export function modelFromDocument(doc: unknown, base = '/'): { model: LayeredMod
     ...(t.train_samples !== undefined && { trainSamples: t.train_samples as number | null }),
     ...(t.data_dir !== undefined && { dataDir: t.data_dir as string | null }),
     ...(t.seconds !== undefined && { seconds: t.seconds as number }),
+    ...(t.selected_epoch !== undefined && { selectedEpoch: t.selected_epoch as number }),
   };
   return { model, meta: { preset: d.preset, training } };
 }

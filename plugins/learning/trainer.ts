@@ -51,6 +51,12 @@ export interface TrainOptions {
   readonly threads?: number;
   /** Samples per chunk of a batch (default 50). Changing it changes rounding, not the mathematics. */
   readonly chunkSize?: number;
+  /**
+   * Model selection on the validation set: when training ends, the model holds the weights of the epoch
+   * with the highest validation accuracy (the later epoch on ties) instead of the last epoch's. Needs a
+   * validation set; default false. Training itself is unchanged (it continues from the current weights).
+   */
+  readonly keepBest?: boolean;
   readonly pass: PassOptions;
   readonly seed: number;
 }
@@ -75,6 +81,15 @@ export interface TrainState {
   adamStep: number;
   adamM: Float64Array[];
   adamV: Float64Array[];
+  /** With `keepBest`: the epoch with the highest validation accuracy so far, and its weights. */
+  best?: BestEpoch | null;
+}
+
+/** The epoch selected on the validation set (TrainOptions.keepBest). */
+export interface BestEpoch {
+  epoch: number;
+  validationAccuracy: number;
+  weights: Float64Array[];
 }
 
 export interface EpochReport {
@@ -86,6 +101,8 @@ export interface EpochReport {
   readonly seconds: number;
   /** Batches whose gradient step was replaced by weight bumping. */
   readonly bumpedBatches: number;
+  /** With `keepBest`: the epoch selected so far (highest validation accuracy), else null. */
+  readonly bestEpoch: number | null;
 }
 
 export interface TrainCallbacks {
@@ -228,6 +245,12 @@ export async function train(
       state.adamStep = adam.step;
       const validation =
         validationSet === null ? null : evaluate(model, validationSet, substrate, substrateOptions, options.pass, options.seed);
+      if (options.keepBest === true && validation !== null) {
+        const best = state.best ?? null;
+        if (best === null || validation.accuracy >= best.validationAccuracy) {
+          state.best = { epoch: epoch + 1, validationAccuracy: validation.accuracy, weights: model.weights.map((w) => w.slice()) };
+        }
+      }
       await callbacks.onEpoch?.(
         {
           epoch: epoch + 1,
@@ -237,6 +260,7 @@ export async function train(
           learningRate: lr,
           seconds: (performance.now() - started) / 1000,
           bumpedBatches,
+          bestEpoch: state.best?.epoch ?? null,
         },
         state,
       );
@@ -244,6 +268,8 @@ export async function train(
   } finally {
     await executor.close();
   }
+  // model selection: the run ends with the weights of the best validation epoch
+  if (options.keepBest === true && state.best != null) state.best.weights.forEach((w, l) => model.weights[l].set(w));
   return state;
 }
 

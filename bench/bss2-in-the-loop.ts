@@ -1,0 +1,140 @@
+/**
+ * BrainScaleS-2 issue: does training in the loop repair what the chip does to a network trained in software?
+ * For each chip seed c (= training seed), on Yin-Yang with the paper preset:
+ *   1. a model trained on `ideal` (seed c), evaluated on ideal and on chip c;
+ *   2. a model trained in the loop on chip c from scratch (seed c), evaluated on chip c and on the next chip.
+ * Models are saved under out/models/ and reused when present, so the chips can run in separate processes
+ * (`--chips 1,2,3` and `--chips 4,5` on two cores), and `--report` collects the per-chip results into
+ * docs/results.md (between the bss2-experiment markers).
+ *
+ *   npx tsx bench/bss2-in-the-loop.ts --chips 1,2,3,4,5 [--epochs 300] [--threads 1]
+ *   npx tsx bench/bss2-in-the-loop.ts --report [--chips 1,2,3,4,5]
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import '../index.ts';
+import { getSubstrate } from '../core/substrate/registry.ts';
+import { createModel, loadPresetData } from '../plugins/learning/experiment.ts';
+import type { LayeredModel } from '../plugins/learning/model.ts';
+import { loadModel, saveModel } from '../plugins/learning/modelFile.ts';
+import { YINYANG_PRESET } from '../plugins/learning/presets.ts';
+import { evaluate, train } from '../plugins/learning/trainer.ts';
+
+function argument(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+
+const chips = argument('chips', '1,2,3,4,5').split(',').map(Number);
+const epochs = Number(argument('epochs', String(YINYANG_PRESET.train.epochs)));
+const threads = Number(argument('threads', '1'));
+const resultsDir = 'out/bss2-loop';
+const ideal = getSubstrate('ideal');
+const bss2 = getSubstrate('bss2');
+const pass = YINYANG_PRESET.train.pass;
+/** Seed of the trial-to-trial noise when evaluating on a chip (fixed, so evaluations are reproducible). */
+const EVAL_SEED = 1000;
+
+interface ChipResult {
+  chip: number;
+  otherChip: number;
+  epochs: number;
+  idealOnIdeal: number;
+  idealOnChip: number;
+  loopOnChip: number;
+  loopOnOtherChip: number;
+  loopSecondsPerEpoch: number;
+}
+
+const nextChip = (c: number): number => chips[(chips.indexOf(c) + 1) % chips.length];
+
+async function trainedModel(path: string, seed: number, substrateName: 'ideal' | 'bss2', options: Record<string, unknown>): Promise<{ model: LayeredModel; secondsPerEpoch: number }> {
+  if (existsSync(path)) {
+    console.log(`reusing ${path}`);
+    return { model: (await loadModel(path)).model, secondsPerEpoch: NaN };
+  }
+  const data = loadPresetData(YINYANG_PRESET);
+  const substrate = substrateName === 'ideal' ? ideal : bss2;
+  const model = createModel(YINYANG_PRESET, seed);
+  const started = performance.now();
+  let validation: number | null = null;
+  await train(model, data.train, data.validation, substrate, options, { ...YINYANG_PRESET.train, epochs, seed, threads }, {
+    onEpoch(r) {
+      validation = r.validation?.accuracy ?? null;
+      if (r.epoch % 25 === 0 || r.epoch === epochs) {
+        console.log(`${substrateName} ${JSON.stringify(options)} seed ${seed} epoch ${r.epoch}: validation ${(100 * (validation ?? NaN)).toFixed(2)}%, ${r.seconds.toFixed(2)} s`);
+      }
+    },
+  });
+  const secondsPerEpoch = (performance.now() - started) / 1000 / epochs;
+  await saveModel(path, model, {
+    preset: YINYANG_PRESET.name,
+    training: { seed, epochsDone: epochs, substrate: substrateName, substrateOptions: options, validationAccuracy: validation },
+  });
+  return { model, secondsPerEpoch };
+}
+
+function percent(x: number): string {
+  return (100 * x).toFixed(2);
+}
+
+function meanStd(xs: readonly number[]): string {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
+  return `${percent(mean)} +- ${percent(std)}`;
+}
+
+function report(): void {
+  const rows: ChipResult[] = chips.map((c) => JSON.parse(readFileSync(`${resultsDir}/chip-${c}.json`, 'utf8')) as ChipResult);
+  const lines = [
+    `Yin-Yang test accuracy (%), paper preset, ${rows[0].epochs} epochs per training run, chips (chip seeds) ${chips.join(', ')};`,
+    'training seed = chip seed; "other chip" = the next chip seed in the list. Command:',
+    '',
+    `    npx tsx bench/bss2-in-the-loop.ts --chips ${chips.join(',')}   # then --report`,
+    '',
+    '| chip | trained on ideal, on ideal | trained on ideal, on the chip | trained in the loop, on the chip | trained in the loop, on another chip |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.chip} | ${percent(r.idealOnIdeal)} | ${percent(r.idealOnChip)} | ${percent(r.loopOnChip)} | ${percent(r.loopOnOtherChip)} (chip ${r.otherChip}) |`),
+    `| mean +- std | ${meanStd(rows.map((r) => r.idealOnIdeal))} | ${meanStd(rows.map((r) => r.idealOnChip))} | ${meanStd(rows.map((r) => r.loopOnChip))} | ${meanStd(rows.map((r) => r.loopOnOtherChip))} |`,
+  ];
+  const table = lines.join('\n');
+  console.log(table);
+  const docPath = 'docs/results.md';
+  const doc = readFileSync(docPath, 'utf8');
+  const start = '<!-- bss2-experiment:start -->';
+  const end = '<!-- bss2-experiment:end -->';
+  const a = doc.indexOf(start);
+  const b = doc.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`${docPath}: markers ${start} ... ${end} not found`);
+  const updated = `${doc.slice(0, a + start.length)}\n${table}\n${doc.slice(b)}`;
+  writeFileSync(`${docPath}.tmp`, updated);
+  renameSync(`${docPath}.tmp`, docPath);
+  console.log(`wrote the table into ${docPath}`);
+}
+
+if (process.argv.includes('--report')) {
+  report();
+} else {
+  mkdirSync(resultsDir, { recursive: true });
+  mkdirSync('out/models', { recursive: true });
+  const data = loadPresetData(YINYANG_PRESET);
+  for (const chip of chips) {
+    const idealModel = (await trainedModel(`out/models/yinyang-ideal-seed${chip}-e${epochs}.json`, chip, 'ideal', {})).model;
+    const loop = await trainedModel(`out/models/yinyang-bss2-chip${chip}-seed${chip}-e${epochs}.json`, chip, 'bss2', { chipSeed: chip });
+    const other = nextChip(chip);
+    const result: ChipResult = {
+      chip,
+      otherChip: other,
+      epochs,
+      idealOnIdeal: evaluate(idealModel, data.test, ideal, {}, pass, EVAL_SEED).accuracy,
+      idealOnChip: evaluate(idealModel, data.test, bss2, { chipSeed: chip }, pass, EVAL_SEED).accuracy,
+      loopOnChip: evaluate(loop.model, data.test, bss2, { chipSeed: chip }, pass, EVAL_SEED).accuracy,
+      loopOnOtherChip: evaluate(loop.model, data.test, bss2, { chipSeed: other }, pass, EVAL_SEED).accuracy,
+      loopSecondsPerEpoch: loop.secondsPerEpoch,
+    };
+    console.log(
+      `chip ${chip}: ideal->ideal ${percent(result.idealOnIdeal)}%, ideal->chip ${percent(result.idealOnChip)}%, ` +
+        `loop->chip ${percent(result.loopOnChip)}%, loop->chip ${other} ${percent(result.loopOnOtherChip)}%`,
+    );
+    writeFileSync(`${resultsDir}/chip-${chip}.json`, JSON.stringify(result, null, 2));
+  }
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import '../index.ts';
+import { createModel, loadPresetData } from '../plugins/learning/experiment.ts';
+import { YINYANG_PRESET } from '../plugins/learning/presets.ts';
+import { evaluate, train, type EncodedSet } from '../plugins/learning/trainer.ts';
+import { idealSubstrate } from '../substrates/ideal/index.ts';
+
+const data = loadPresetData(YINYANG_PRESET);
+const first = (set: EncodedSet, n: number): EncodedSet => ({ ...set, n, times: set.times.subarray(0, n * set.inputs), labels: set.labels.subarray(0, n) });
+
+describe('model selection on the validation set (keepBest)', () => {
+  it('ends with the weights of the epoch with the highest validation accuracy, the later one on ties', async () => {
+    const validation = first(data.validation, 200);
+    const model = createModel(YINYANG_PRESET, 4);
+    const snapshots: Float64Array[][] = [];
+    const accuracies: number[] = [];
+    const state = await train(model, first(data.train, 600), validation, idealSubstrate, {}, // a high learning rate makes validation accuracy go down as well as up (seed 4: best at epoch 7 of 8)
+      { ...YINYANG_PRESET.train, epochs: 8, seed: 4, keepBest: true, learningRate: 0.03 }, {
+      onEpoch(r) {
+        snapshots.push(model.weights.map((w) => w.slice()));
+        accuracies.push(r.validation!.accuracy);
+        expect(r.bestEpoch).not.toBeNull();
+      },
+    });
+    // the selection by hand: last index of the maximum
+    const top = Math.max(...accuracies);
+    const expected = accuracies.lastIndexOf(top) + 1;
+    expect(state.best?.epoch).toBe(expected);
+    expect(state.best?.validationAccuracy).toBe(top);
+    model.weights.forEach((w, l) => expect(Array.from(w)).toEqual(Array.from(snapshots[expected - 1][l])));
+    // and it is a real choice here: the last epoch is not the selected one, or the test is vacuous
+    expect(expected).toBeLessThan(8);
+    expect(evaluate(model, validation, idealSubstrate, {}, YINYANG_PRESET.train.pass).accuracy).toBe(top);
+  });
+
+  it('without keepBest the run ends with the last epoch', async () => {
+    const model = createModel(YINYANG_PRESET, 11);
+    let last: Float64Array[] = [];
+    const state = await train(model, first(data.train, 300), first(data.validation, 100), idealSubstrate, {}, { ...YINYANG_PRESET.train, epochs: 3, seed: 11, keepBest: false }, {
+      onEpoch() {
+        last = model.weights.map((w) => w.slice());
+      },
+    });
+    expect(state.best ?? null).toBeNull();
+    model.weights.forEach((w, l) => expect(Array.from(w)).toEqual(Array.from(last[l])));
+  });
+});
