@@ -90,3 +90,52 @@ describe('layered first-spike engine mode', () => {
     expect(spikes).toBeGreaterThan(1000);
   });
 });
+
+describe('bss2 fast path of the layered mode', () => {
+  it('gives bitwise the generic sweep on realised chips (mismatch, current caps, dead and spontaneous neurons)', async () => {
+    const { bss2Dynamics, bss2Substrate } = await import('../substrates/bss2/index.ts');
+    const { batchContext } = await import('../plugins/learning/batchGradient.ts');
+    const { concatenatedLifParams } = await import('../core/network/network.ts');
+    const { layersFromNetwork } = await import('../plugins/learning/model.ts');
+    const generic = { ...bss2Dynamics, firstSpikes: undefined };
+    let spikes = 0;
+    let capped = 0;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1000 }),
+        fc.constantFrom(0, 0.1),
+        fc.array(uniform(-0.8, 2.5), { minLength: 200, maxLength: 200 }),
+        fc.array(fc.constantFrom(0, 0.15, 0.5, 0.5, 1, 1.7, 2), { minLength: 4, maxLength: 4 }),
+        (chipSeed, faults, pool, inputs) => {
+          const nIn = 4;
+          const nHidden = 10;
+          const nOut = 3;
+          const model: LayeredModel = {
+            layerSizes: [nIn, nHidden, nOut],
+            biasTimes: [0.5, null],
+            neuron: { tauMemMs: 1, tauSynExcMs: 1, tauSynInhMs: 1, capacitanceNf: 1, vRestMv: 0, vResetMv: 0, vThreshMv: 1, tauRefracMs: 1000, iOffsetNa: 0 },
+            weights: [Float64Array.from(pool.slice(0, (nIn + 1) * nHidden)), Float64Array.from(pool.slice(100, 100 + nHidden * nOut))],
+          };
+          // a low current cap so that saturation happens
+          const options = { chipSeed, deadFraction: faults, spontaneousFraction: faults, synapticCurrentCap: 3 };
+          const network = bss2Substrate.realise(modelToNetwork(model), batchContext(bss2Substrate, options, 1, 0));
+          const params = concatenatedLifParams(network.populations);
+          const { weights } = layersFromNetwork(model, network);
+          const runners = [bss2Dynamics, generic].map((d) => {
+            const r = new LayeredRunner(d, params, model.layerSizes, model.biasTimes, network);
+            weights.forEach((w, l) => r.weights[l + 1].set(w));
+            return r;
+          });
+          const outs = runners.map(() => model.layerSizes.map((n) => new Float64Array(n)));
+          runners.forEach((r, k) => r.run(inputs, 30, outs[k]));
+          for (let l = 1; l < 3; l++) for (let n = 0; n < model.layerSizes[l]; n++) expect(Object.is(outs[0][l][n], outs[1][l][n])).toBe(true);
+          spikes += [...outs[0][1], ...outs[0][2]].filter((t) => t < Infinity).length;
+          if (weights[0].reduce((a, w) => a + Math.max(0, w), 0) > 3) capped++;
+        },
+      ),
+      { numRuns: 150, seed: 8 },
+    );
+    expect(spikes).toBeGreaterThan(500);
+    expect(capped).toBeGreaterThan(30);
+  });
+});

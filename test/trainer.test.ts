@@ -45,3 +45,19 @@ describe('model selection on the validation set (keepBest)', () => {
     model.weights.forEach((w, l) => expect(Array.from(w)).toEqual(Array.from(last[l])));
   });
 });
+
+describe('learning-rate schedule', () => {
+  it('steps by the factor every everyEpochs, then anneals linearly over the last annealEpochs (hand-computed)', async () => {
+    const { learningRateAt } = await import('../plugins/learning/trainer.ts');
+    const o = { learningRate: 0.005, epochs: 300, lrSchedule: { factor: 0.95, everyEpochs: 20 } };
+    expect(learningRateAt(o, 0)).toBe(0.005);
+    expect(learningRateAt(o, 19)).toBe(0.005);
+    expect(learningRateAt(o, 20)).toBeCloseTo(0.00475, 15);
+    expect(learningRateAt(o, 299)).toBeCloseTo(0.005 * 0.95 ** 14, 15);
+    const a = { ...o, lrSchedule: { ...o.lrSchedule, annealEpochs: 60 } };
+    expect(learningRateAt(a, 239)).toBe(learningRateAt(o, 239)); // 61 epochs left: no anneal yet
+    expect(learningRateAt(a, 240)).toBeCloseTo(0.005 * 0.95 ** 12 * (60 / 60), 15);
+    expect(learningRateAt(a, 270)).toBeCloseTo(0.005 * 0.95 ** 13 * (30 / 60), 15);
+    expect(learningRateAt(a, 299)).toBeCloseTo(0.005 * 0.95 ** 14 * (1 / 60), 15);
+  });
+});

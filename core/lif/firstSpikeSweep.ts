@@ -6,24 +6,43 @@ import { crossingExcluded } from './thresholdCrossing.ts';
 const scratch = propagationScratch();
 let active = new Int32Array(64);
 
-/** The generic per-neuron steps the sweep falls back to (lifDynamics' own methods). */
-export interface GenericSteps {
-  nextSpikeTime(s: NeuronStateArrays, k: LifConstants, i: number, tLimit: number): number;
-  advanceTo(s: NeuronStateArrays, k: LifConstants, i: number, t: number): void;
-  receive(s: NeuronStateArrays, k: LifConstants, i: number, w: number): void;
+/** The generic per-neuron steps the sweep falls back to: the dynamics' own methods with their constants. */
+export interface GenericSteps<C> {
+  nextSpikeTime(s: NeuronStateArrays, k: C, i: number, tLimit: number): number;
+  advanceTo(s: NeuronStateArrays, k: C, i: number, t: number): void;
+  receive(s: NeuronStateArrays, k: C, i: number, w: number): void;
 }
+
+/**
+ * Per-neuron departures from the plain LIF neuron that a substrate built on the exact LIF dynamics may have
+ * before its first spike: a saturating synaptic current (receive: x = I + w; I := x beyond the cap ?
+ * max(cap, I) : x, and the mirror image for inhibition), neurons that never fire, and neurons that take the
+ * generic path for every step.
+ */
+export interface SweepQuirks {
+  readonly capExc: Float64Array;
+  readonly capInh: Float64Array;
+  /** 1: the neuron never fires (its first spike is Infinity); 2: every step takes the generic path. */
+  readonly kind: Uint8Array;
+}
+
+export const SWEEP_DEAD = 1;
+export const SWEEP_GENERIC = 2;
 
 /**
  * The layered first-spike sweep of the exact LIF dynamics (NeuronDynamics.firstSpikes): input by input,
  * every neuron that has not fired yet. When the O(1) bound of the threshold search already rules out a
  * crossing before the next input (most steps), the neuron is propagated and given its input inline; every
- * other step takes the generic path. Both do the same arithmetic as the generic sweep, so spike times are
- * bitwise the same; neurons sharing tau_m and an interval share one exponential (see propagator.ts).
+ * other step takes the generic path (`generic` with constants `k`). Both do the same arithmetic as the
+ * generic sweep, so spike times are bitwise the same; neurons sharing tau_m and an interval share one
+ * exponential (see propagator.ts). `lif` holds the LIF constants the generic steps use for free evolution.
  */
-export function lifFirstSpikes(
-  generic: GenericSteps,
+export function lifFirstSpikes<C>(
+  generic: GenericSteps<C>,
+  k: C,
+  lif: LifConstants,
+  quirks: SweepQuirks | null,
   s: NeuronStateArrays,
-  k: LifConstants,
   base: number,
   size: number,
   timesMs: Float64Array,
@@ -35,15 +54,15 @@ export function lifFirstSpikes(
 ): void {
   if (active.length < size) active = new Int32Array(size);
   const list = active;
+  let live = 0;
   for (let n = 0; n < size; n++) {
     out[n] = Infinity;
-    list[n] = n;
+    if (quirks === null || quirks.kind[base + n] !== SWEEP_DEAD) list[live++] = n;
   }
   const vMv = s.vMv;
   const iExc = s.iExcNa;
   const iInh = s.iInhNa;
   const lastMs = s.lastMs;
-  let live = size;
   let tPrev = 0;
   for (let q = 0; q <= m && live > 0; q++) {
     const tIn = q < m ? timesMs[q] : tMaxMs;
@@ -53,19 +72,32 @@ export function lifFirstSpikes(
     for (let a = 0; a < live; a++) {
       const n = list[a];
       const i = base + n;
-      if (lastMs[i] === tPrev && crossingExcluded(k, i, vMv[i], iExc[i], iInh[i], h)) {
+      if (
+        (quirks === null || quirks.kind[i] === 0) &&
+        lastMs[i] === tPrev &&
+        crossingExcluded(lif, i, vMv[i], iExc[i], iInh[i], h)
+      ) {
         if (q === m) continue;
-        propagateFree(k, i, vMv[i], iExc[i], iInh[i], h, scratch);
+        propagateFree(lif, i, vMv[i], iExc[i], iInh[i], h, scratch);
         vMv[i] = scratch[V];
-        const w = weights[row + n];
-        if (w >= 0) {
-          iExc[i] = scratch[I_EXC] + w;
-          iInh[i] = scratch[I_INH];
-        } else {
-          iExc[i] = scratch[I_EXC];
-          iInh[i] = scratch[I_INH] + w;
-        }
         lastMs[i] = tIn;
+        const w = weights[row + n];
+        let e = scratch[I_EXC];
+        let f = scratch[I_INH];
+        if (quirks === null) {
+          if (w >= 0) e += w;
+          else f += w;
+        } else if (w >= 0) {
+          const x = e + w;
+          const cap = quirks.capExc[i];
+          e = x > cap ? Math.max(cap, e) : x;
+        } else {
+          const x = f + w;
+          const cap = -quirks.capInh[i];
+          f = x < cap ? Math.min(cap, f) : x;
+        }
+        iExc[i] = e;
+        iInh[i] = f;
         list[kept++] = n;
         continue;
       }

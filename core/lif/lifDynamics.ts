@@ -92,7 +92,7 @@ export const lifDynamics: NeuronDynamics<LifConstants> = {
   },
 
   firstSpikes(s, k, base, size, timesMs, rows, m, weights, tMaxMs, out) {
-    lifFirstSpikes(lifDynamics, s, k, base, size, timesMs, rows, m, weights, tMaxMs, out);
+    lifFirstSpikes(lifDynamics, k, k, null, s, base, size, timesMs, rows, m, weights, tMaxMs, out);
   },
 
   membranePotentialAt(s, k, i, t) {

@@ -32,8 +32,12 @@ export interface TrainOptions {
   readonly epochs: number;
   readonly batchSize: number;
   readonly learningRate: number;
-  /** Step schedule: the learning rate is multiplied by `factor` every `everyEpochs` epochs. */
-  readonly lrSchedule: { readonly factor: number; readonly everyEpochs: number };
+  /**
+   * Step schedule: the learning rate is multiplied by `factor` every `everyEpochs` epochs. Optionally, over
+   * the last `annealEpochs` epochs it is also scaled down linearly, by (epochs - epoch) / annealEpochs
+   * (epoch counted from 0), so that the run ends near a minimum instead of wherever the last steps left it.
+   */
+  readonly lrSchedule: { readonly factor: number; readonly everyEpochs: number; readonly annealEpochs?: number };
   readonly adam: { readonly beta1: number; readonly beta2: number; readonly epsilon: number };
   /**
    * Weight bumping (paper heuristic): after a batch, if the fraction of (sample, neuron) pairs of layer l
@@ -198,7 +202,7 @@ export async function train(
   try {
     for (let epoch = state.epoch; epoch < options.epochs; epoch++) {
       const started = performance.now();
-      const lr = options.learningRate * options.lrSchedule.factor ** Math.floor(epoch / options.lrSchedule.everyEpochs);
+      const lr = learningRateAt(options, epoch);
       // Fisher-Yates shuffle from this epoch's stream
       const shuffle = randomStream(options.seed, `shuffle/epoch${epoch}`);
       for (let k = 0; k < order.length; k++) order[k] = k;
@@ -271,6 +275,14 @@ export async function train(
   // model selection: the run ends with the weights of the best validation epoch
   if (options.keepBest === true && state.best != null) state.best.weights.forEach((w, l) => model.weights[l].set(w));
   return state;
+}
+
+/** The learning rate of epoch `epoch` (from 0): the step schedule, then the final linear anneal if any. */
+export function learningRateAt(options: Pick<TrainOptions, 'learningRate' | 'lrSchedule' | 'epochs'>, epoch: number): number {
+  const { factor, everyEpochs, annealEpochs = 0 } = options.lrSchedule;
+  const step = options.learningRate * factor ** Math.floor(epoch / everyEpochs);
+  const left = options.epochs - epoch;
+  return annealEpochs > 0 && left < annealEpochs ? (step * left) / annealEpochs : step;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { lifConstants, type LifConstants } from '../../core/lif/constants.ts';
 import { lifDynamics } from '../../core/lif/lifDynamics.ts';
+import { SWEEP_DEAD, SWEEP_GENERIC, lifFirstSpikes, type SweepQuirks } from '../../core/lif/firstSpikeSweep.ts';
 import type { LifParamArrays } from '../../core/lif/params.ts';
 import type { Network } from '../../core/network/network.ts';
 import { I_EXC, I_INH, V, propagateFree, propagationScratch } from '../../core/lif/propagator.ts';
@@ -47,6 +48,8 @@ export interface Bss2Constants {
   readonly refractoryPeriod: Float64Array;
   /** 1 where the neuron has no quirk at all: it then runs the exact lifDynamics code, bit for bit. */
   readonly plain: Uint8Array;
+  /** What the layered first-spike fast path must honour (caps, dead and spontaneous neurons). */
+  readonly sweep: SweepQuirks;
 }
 
 /** Quirks with the default options for `size` neurons with refractory periods `tauRefrac` (model units). */
@@ -88,23 +91,30 @@ export function bss2Constants(params: LifParamArrays, quirks: Bss2NeuronQuirks, 
   const n = params.size;
   if (thresholds !== undefined && thresholds.length !== n) throw new Error(`bss2: ${thresholds.length} trial thresholds for ${n} neurons`);
   const lif = thresholds === undefined ? lifConstants(params) : { ...lifConstants(params), vThreshMv: thresholds };
+  const capExc = quirks.capExc.slice();
+  const capInh = quirks.capInh.slice();
+  // Before its first spike a neuron is in the free phase (no reset, no holdoff), so only the current cap and
+  // the faults set it apart from the LIF neuron: dead neurons never fire, spontaneous ones go the generic way.
+  const sweep: SweepQuirks = { capExc, capInh, kind: new Uint8Array(n) };
   const k = {
     size: n,
     lif,
     resetRate: new Float64Array(n),
     holdoff: new Float64Array(n),
-    capExc: quirks.capExc.slice(),
-    capInh: quirks.capInh.slice(),
+    capExc,
+    capInh,
     fault: quirks.fault.slice(),
     spontaneousStart: quirks.spontaneousStart.slice(),
     refractoryPeriod: params.tauRefracMs.slice(),
     plain: new Uint8Array(n),
+    sweep,
   };
   for (let i = 0; i < n; i++) {
     const tauReset = quirks.tauReset[i];
     k.resetRate[i] = tauReset > 0 ? 1 / tauReset : Infinity;
     k.holdoff[i] = Math.min(quirks.holdoff[i], params.tauRefracMs[i]);
     if (k.fault[i] === FAULT_SPONTANEOUS) k.refractoryPeriod[i] = Math.max(params.tauRefracMs[i], quirks.spontaneousMinPeriod[i]);
+    k.sweep.kind[i] = k.fault[i] === FAULT_DEAD ? SWEEP_DEAD : k.fault[i] === FAULT_SPONTANEOUS ? SWEEP_GENERIC : 0;
     k.plain[i] =
       k.resetRate[i] === Infinity && k.holdoff[i] === 0 && k.capExc[i] === Infinity && k.capInh[i] === Infinity && k.fault[i] === FAULT_NONE
         ? 1
@@ -225,6 +235,10 @@ export const bss2Dynamics: NeuronDynamics<Bss2Constants> = {
     s.refractoryUntilMs[i] = s.lastMs[i] + period;
     // the ideal clamp, or a reset phase of zero length, resets at once; otherwise V relaxes from here
     if (k.resetRate[i] === Infinity || !(period > k.holdoff[i])) s.vMv[i] = k.lif.vResetMv[i];
+  },
+
+  firstSpikes(s, k, base, size, timesMs, rows, m, weights, tMaxMs, out) {
+    lifFirstSpikes(bss2Dynamics, k, k.lif, k.sweep, s, base, size, timesMs, rows, m, weights, tMaxMs, out);
   },
 
   membranePotentialAt(s, k, i, t) {
