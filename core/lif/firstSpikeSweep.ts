@@ -72,18 +72,23 @@ export function lifFirstSpikes<C>(
     for (let a = 0; a < live; a++) {
       const n = list[a];
       const i = base + n;
+      // h = 0 (simultaneous inputs): below threshold nothing can happen in no time, the input is just added
       if (
         (quirks === null || quirks.kind[i] === 0) &&
         lastMs[i] === tPrev &&
-        crossingExcluded(lif, i, vMv[i], iExc[i], iInh[i], h)
+        (h === 0 ? vMv[i] < lif.vThreshMv[i] : crossingExcluded(lif, i, vMv[i], iExc[i], iInh[i], h))
       ) {
         if (q === m) continue;
-        propagateFree(lif, i, vMv[i], iExc[i], iInh[i], h, scratch);
-        vMv[i] = scratch[V];
-        lastMs[i] = tIn;
+        let e = iExc[i];
+        let f = iInh[i];
+        if (h !== 0) {
+          propagateFree(lif, i, vMv[i], e, f, h, scratch);
+          vMv[i] = scratch[V];
+          lastMs[i] = tIn;
+          e = scratch[I_EXC];
+          f = scratch[I_INH];
+        }
         const w = weights[row + n];
-        let e = scratch[I_EXC];
-        let f = scratch[I_INH];
         if (quirks === null) {
           if (w >= 0) e += w;
           else f += w;
