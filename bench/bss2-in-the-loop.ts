@@ -7,7 +7,7 @@
  * (`--chips 1,2,3` and `--chips 4,5` on two cores), and `--report` collects the per-chip results into
  * docs/results.md (between the bss2-experiment markers).
  *
- *   npx tsx bench/bss2-in-the-loop.ts --chips 1,2,3,4,5 [--epochs 300] [--threads 1]
+ *   npx tsx bench/bss2-in-the-loop.ts --chips 1,2,3,4,5 [--only 1,2,3] [--epochs 300] [--threads 1]
  *   npx tsx bench/bss2-in-the-loop.ts --report [--chips 1,2,3,4,5]
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,8 @@ function argument(name: string, fallback: string): string {
 }
 
 const chips = argument('chips', '1,2,3,4,5').split(',').map(Number);
+/** The chips this process trains (a subset of --chips, for running them in several processes). */
+const only = argument('only', chips.join(',')).split(',').map(Number);
 const epochs = Number(argument('epochs', String(YINYANG_PRESET.train.epochs)));
 const threads = Number(argument('threads', '1'));
 const resultsDir = 'out/bss2-loop';
@@ -89,7 +91,8 @@ function report(): void {
     `Yin-Yang test accuracy (%), paper preset, ${rows[0].epochs} epochs per training run, chips (chip seeds) ${chips.join(', ')};`,
     'training seed = chip seed; "other chip" = the next chip seed in the list. Command:',
     '',
-    `    npx tsx bench/bss2-in-the-loop.ts --chips ${chips.join(',')}   # then --report`,
+    `    npx tsx bench/bss2-in-the-loop.ts --chips ${chips.join(',')} --only 1,2,3   # and --only 4,5 in a second process`,
+    `    npx tsx bench/bss2-in-the-loop.ts --chips ${chips.join(',')} --report`,
     '',
     '| chip | trained on ideal, on ideal | trained on ideal, on the chip | trained in the loop, on the chip | trained in the loop, on another chip |',
     '| --- | --- | --- | --- | --- |',
@@ -117,7 +120,7 @@ if (process.argv.includes('--report')) {
   mkdirSync(resultsDir, { recursive: true });
   mkdirSync('out/models', { recursive: true });
   const data = loadPresetData(YINYANG_PRESET);
-  for (const chip of chips) {
+  for (const chip of only) {
     const idealModel = (await trainedModel(`out/models/yinyang-ideal-seed${chip}-e${epochs}.json`, chip, 'ideal', {})).model;
     const loop = await trainedModel(`out/models/yinyang-bss2-chip${chip}-seed${chip}-e${epochs}.json`, chip, 'bss2', { chipSeed: chip });
     const other = nextChip(chip);

@@ -67,12 +67,19 @@ describe('layered first-spike engine mode', () => {
         fc.array(uniform(-0.8, 2.5), { minLength: 200, maxLength: 200 }),
         // few distinct times, so simultaneous inputs are common
         fc.array(fc.constantFrom(0, 0.15, 0.5, 0.5, 1, 2, 2), { minLength: 6, maxLength: 6 }),
-        ([tauM, tauE, tauI], nIn, nHidden, nOut, pool, inputs) => {
+        fc.boolean(),
+        ([tauM, tauE, tauI], nIn, nHidden, nOut, pool, inputs, uniform) => {
           const neuron = { tauMemMs: tauM, tauSynExcMs: tauE, tauSynInhMs: tauI, capacitanceNf: 1, vRestMv: 0, vResetMv: 0, vThreshMv: 1, tauRefracMs: 1000, iOffsetNa: 0 };
           const sizes = [nIn, nHidden, nOut];
           const biasTimes = [0.5, null];
-          const fast = new LayeredRunner(lifDynamics, lifParamArrays(nHidden + nOut, neuron), sizes, biasTimes);
-          const slow = new LayeredRunner(generic, lifParamArrays(nHidden + nOut, neuron), sizes, biasTimes);
+          // identical neurons take the shared-constants loop; one different neuron per layer the general one
+          const params = lifParamArrays(nHidden + nOut, neuron);
+          if (!uniform) {
+            params.tauMemMs[0] *= 1.1;
+            params.vThreshMv[nHidden] = 0.9;
+          }
+          const fast = new LayeredRunner(lifDynamics, params, sizes, biasTimes);
+          const slow = new LayeredRunner(generic, params, sizes, biasTimes);
           for (const r of [fast, slow]) {
             r.weights[1].set(pool.slice(0, (nIn + 1) * nHidden));
             r.weights[2].set(pool.slice(100, 100 + nHidden * nOut));

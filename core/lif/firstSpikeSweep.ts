@@ -63,6 +63,10 @@ export function lifFirstSpikes<C>(
   const iExc = s.iExcNa;
   const iInh = s.iInhNa;
   const lastMs = s.lastMs;
+  if (quirks === null && uniformConstants(lif, base, size)) {
+    uniformSweep(generic, k, lif, s, base, live, timesMs, rows, m, weights, tMaxMs, out);
+    return;
+  }
   let tPrev = 0;
   for (let q = 0; q <= m && live > 0; q++) {
     const tIn = q < m ? timesMs[q] : tMaxMs;
@@ -105,6 +109,157 @@ export function lifFirstSpikes<C>(
         iInh[i] = f;
         list[kept++] = n;
         continue;
+      }
+      const tc = generic.nextSpikeTime(s, k, i, tIn);
+      if (tc < tIn || (q < m && tc === tIn)) {
+        out[n] = tc;
+        continue;
+      }
+      if (q === m) continue;
+      generic.advanceTo(s, k, i, tIn);
+      generic.receive(s, k, i, weights[row + n]);
+      list[kept++] = n;
+    }
+    live = kept;
+    tPrev = tIn;
+  }
+}
+
+/** True when neurons base..base+size-1 share every constant the inline step reads. */
+function uniformConstants(k: LifConstants, base: number, size: number): boolean {
+  const arrays = [
+    k.rateMem,
+    k.rateExc,
+    k.rateInh,
+    k.rateDiffExc,
+    k.rateDiffInh,
+    k.invCapacitance,
+    k.vAsymptoteMv,
+    k.vThreshMv,
+    k.kernelPeakExcMs,
+    k.kernelPeakInhMs,
+  ];
+  for (const a of arrays) {
+    const x = a[base];
+    for (let n = 1; n < size; n++) if (a[base + n] !== x) return false;
+  }
+  return true;
+}
+
+/**
+ * lifFirstSpikes for a layer of identical LIF neurons without quirks (the learning presets): the same steps
+ * with the constants and each interval's exponentials (propagateFree's eA, eE, K_E, eI, K_I, formed exactly as
+ * there) computed once for all neurons. Neurons in list[0..live) start the sweep.
+ */
+function uniformSweep<C>(
+  generic: GenericSteps<C>,
+  k: C,
+  lif: LifConstants,
+  s: NeuronStateArrays,
+  base: number,
+  live: number,
+  timesMs: Float64Array,
+  rows: Int32Array,
+  m: number,
+  weights: Float64Array,
+  tMaxMs: number,
+  out: Float64Array,
+): void {
+  const list = active;
+  const vMv = s.vMv;
+  const iExc = s.iExcNa;
+  const iInh = s.iInhNa;
+  const lastMs = s.lastMs;
+  const a = lif.rateMem[base];
+  const bE = lif.rateExc[base];
+  const bI = lif.rateInh[base];
+  const dE = lif.rateDiffExc[base];
+  const dI = lif.rateDiffInh[base];
+  const c = lif.vAsymptoteMv[base];
+  const invC = lif.invCapacitance[base];
+  const theta = lif.vThreshMv[base];
+  const peakE = lif.kernelPeakExcMs[base];
+  const peakI = lif.kernelPeakInhMs[base];
+  const EPS8 = 8 * Number.EPSILON;
+  let tPrev = 0;
+  for (let q = 0; q <= m && live > 0; q++) {
+    const tIn = q < m ? timesMs[q] : tMaxMs;
+    const row = q < m ? rows[q] : 0;
+    const h = tIn - tPrev;
+    // the interval's factors, as propagateFree forms them for t = h
+    let ea = 1;
+    let eE = 1;
+    let kE = 0;
+    let eI = 1;
+    let kI = 0;
+    if (h > 0) {
+      ea = Math.exp(-a * h);
+      const xE = dE * h;
+      if (xE === 0) {
+        eE = ea;
+        kE = h * ea;
+      } else if (xE > 0.5 || xE < -0.5) {
+        eE = Math.exp(-bE * h);
+        kE = (ea - eE) / dE;
+      } else {
+        const mE = Math.expm1(-xE);
+        eE = ea + ea * mE;
+        kE = (ea * -mE) / dE;
+      }
+      if (dI === dE) {
+        eI = eE;
+        kI = kE;
+      } else {
+        const xI = dI * h;
+        if (xI === 0) {
+          eI = ea;
+          kI = h * ea;
+        } else if (xI > 0.5 || xI < -0.5) {
+          eI = Math.exp(-bI * h);
+          kI = (ea - eI) / dI;
+        } else {
+          const mI = Math.expm1(-xI);
+          eI = ea + ea * mI;
+          kI = (ea * -mI) / dI;
+        }
+      }
+    }
+    const hE = peakE < h ? peakE : h;
+    const hI = peakI < h ? peakI : h;
+    let kept = 0;
+    for (let j = 0; j < live; j++) {
+      const n = list[j];
+      const i = base + n;
+      const v0 = vMv[i];
+      if (lastMs[i] === tPrev && v0 < theta) {
+        const e0 = iExc[i];
+        const f0 = iInh[i];
+        let excluded = h === 0;
+        if (!excluded) {
+          // crossingExcluded's bound
+          let bound = Math.max(v0, c);
+          if (e0 > 0) bound += invC * e0 * hE;
+          if (f0 > 0) bound += invC * f0 * hI;
+          excluded = bound < theta - EPS8 * (Math.abs(theta) + Math.abs(bound));
+        }
+        if (excluded) {
+          if (q === m) continue;
+          let e = e0;
+          let f = f0;
+          if (h !== 0) {
+            vMv[i] = c + (v0 - c) * ea + invC * (e0 * kE + f0 * kI);
+            e = e0 * eE;
+            f = f0 * eI;
+            lastMs[i] = tIn;
+          }
+          const w = weights[row + n];
+          if (w >= 0) e += w;
+          else f += w;
+          iExc[i] = e;
+          iInh[i] = f;
+          list[kept++] = n;
+          continue;
+        }
       }
       const tc = generic.nextSpikeTime(s, k, i, tIn);
       if (tc < tIn || (q < m && tc === tIn)) {
