@@ -35,7 +35,9 @@ export const SWEEP_GENERIC = 2;
  * crossing before the next input (most steps), the neuron is propagated and given its input inline; every
  * other step takes the generic path (`generic` with constants `k`). Both do the same arithmetic as the
  * generic sweep, so spike times are bitwise the same; neurons sharing tau_m and an interval share one
- * exponential (see propagator.ts). `lif` holds the LIF constants the generic steps use for free evolution.
+ * exponential (see propagator.ts), and a layer of identical neurons without quirks takes `uniformSweep`,
+ * which forms each interval's factors once. `lif` holds the LIF constants the generic steps use for free
+ * evolution.
  */
 export function lifFirstSpikes<C>(
   generic: GenericSteps<C>,
@@ -125,25 +127,27 @@ export function lifFirstSpikes<C>(
   }
 }
 
-/** True when neurons base..base+size-1 share every constant the inline step reads. */
-function uniformConstants(k: LifConstants, base: number, size: number): boolean {
-  const arrays = [
-    k.rateMem,
-    k.rateExc,
-    k.rateInh,
-    k.rateDiffExc,
-    k.rateDiffInh,
-    k.invCapacitance,
-    k.vAsymptoteMv,
-    k.vThreshMv,
-    k.kernelPeakExcMs,
-    k.kernelPeakInhMs,
-  ];
-  for (const a of arrays) {
-    const x = a[base];
-    for (let n = 1; n < size; n++) if (a[base + n] !== x) return false;
-  }
+/** True when a[base..base+size) are all equal. */
+function allSame(a: Float64Array, base: number, size: number): boolean {
+  const x = a[base];
+  for (let n = 1; n < size; n++) if (a[base + n] !== x) return false;
   return true;
+}
+
+/** True when neurons base..base+size-1 share every constant the inline step reads (checked per call, no allocation). */
+function uniformConstants(k: LifConstants, base: number, size: number): boolean {
+  return (
+    allSame(k.rateMem, base, size) &&
+    allSame(k.rateExc, base, size) &&
+    allSame(k.rateInh, base, size) &&
+    allSame(k.rateDiffExc, base, size) &&
+    allSame(k.rateDiffInh, base, size) &&
+    allSame(k.invCapacitance, base, size) &&
+    allSame(k.vAsymptoteMv, base, size) &&
+    allSame(k.vThreshMv, base, size) &&
+    allSame(k.kernelPeakExcMs, base, size) &&
+    allSame(k.kernelPeakInhMs, base, size)
+  );
 }
 
 /**
