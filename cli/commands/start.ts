@@ -8,7 +8,7 @@ import { defaultModelPath, integerOption, runTraining } from './train.ts';
  * Epochs of `firstspike start`: Yin-Yang with the paper's 5-120-3 network on the ideal substrate, about a
  * minute on the development machine (see docs/learning.md for the measurement).
  */
-export const START_EPOCHS = 30;
+export const START_EPOCHS = 60;
 
 export function startCommand(io: CliIo): Command {
   return new Command('start')
