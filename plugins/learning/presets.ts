@@ -94,10 +94,10 @@ export const MNIST16_PRESET: Preset = {
     { mean: 0.3, std: 0.3 },
   ],
   train: {
-    epochs: 60,
+    epochs: 45,
     batchSize: 80,
     learningRate: 0.01,
-    lrSchedule: { factor: 0.9, everyEpochs: 6 },
+    lrSchedule: { factor: 0.9, everyEpochs: 5 },
     adam: { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
     weightBumping: { value: 0.0005, maxSilentFraction: [0.5, 0.5] },
     inputNoiseSigma: 0.3,
