@@ -61,3 +61,19 @@ describe('learning-rate schedule', () => {
     expect(learningRateAt(a, 299)).toBeCloseTo(0.005 * 0.95 ** 14 * (1 / 60), 15);
   });
 });
+
+describe('stopping early (shouldStop)', () => {
+  it('ends after the epoch where shouldStop says so, with model selection over the epochs run', async () => {
+    const model = createModel(YINYANG_PRESET, 4);
+    const seen: number[] = [];
+    const state = await train(model, first(data.train, 300), first(data.validation, 100), idealSubstrate, {}, { ...YINYANG_PRESET.train, epochs: 10, seed: 4 }, {
+      onEpoch(r) {
+        seen.push(r.epoch);
+      },
+      shouldStop: (s) => s.epoch >= 3,
+    });
+    expect(seen).toEqual([1, 2, 3]);
+    expect(state.epoch).toBe(3);
+    expect(state.best?.epoch).toBeLessThanOrEqual(3);
+  });
+});

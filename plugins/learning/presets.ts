@@ -94,13 +94,13 @@ export const MNIST16_PRESET: Preset = {
     { mean: 0.3, std: 0.3 },
   ],
   train: {
-    epochs: 45,
+    epochs: 80,
     batchSize: 80,
     learningRate: 0.01,
     lrSchedule: { factor: 0.9, everyEpochs: 5 },
     adam: { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
     weightBumping: { value: 0.0005, maxSilentFraction: [0.5, 0.5] },
-    inputNoiseSigma: 0.3,
+    inputNoiseSigma: 0.4,
     keepBest: true,
     // two equal halves of a batch for the two worker threads of this machine
     chunkSize: 40,

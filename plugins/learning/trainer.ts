@@ -112,6 +112,8 @@ export interface EpochReport {
 export interface TrainCallbacks {
   onBatch?(epoch: number, batch: number, batches: number, loss: number, accuracy: number): void;
   onEpoch?(report: EpochReport, state: TrainState): void | Promise<void>;
+  /** Asked after every epoch (after onEpoch): true ends training there, as if it were the last epoch (a time budget). */
+  shouldStop?(state: TrainState): boolean;
 }
 
 /** Evaluates `model` on `set` (forward passes only) on `substrate`. */
@@ -268,6 +270,7 @@ export async function train(
         },
         state,
       );
+      if (callbacks.shouldStop?.(state) === true) break;
     }
   } finally {
     await executor.close();
