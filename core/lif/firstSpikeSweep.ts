@@ -1,9 +1,22 @@
 import type { NeuronStateArrays } from '../substrate/dynamics.ts';
 import type { LifConstants } from './constants.ts';
-import { I_EXC, I_INH, V, propagateFree, propagationScratch } from './propagator.ts';
+import {
+  DECAY_EXC,
+  DECAY_INH,
+  DECAY_MEM,
+  I_EXC,
+  I_INH,
+  KERNEL_EXC,
+  KERNEL_INH,
+  V,
+  intervalFactors,
+  propagateFree,
+  propagationScratch,
+} from './propagator.ts';
 import { crossingExcluded } from './thresholdCrossing.ts';
 
 const scratch = propagationScratch();
+const factors = new Float64Array(5);
 let active = new Int32Array(64);
 
 /** The generic per-neuron steps the sweep falls back to: the dynamics' own methods with their constants. */
@@ -112,19 +125,27 @@ export function lifFirstSpikes<C>(
         list[kept++] = n;
         continue;
       }
-      const tc = generic.nextSpikeTime(s, k, i, tIn);
-      if (tc < tIn || (q < m && tc === tIn)) {
-        out[n] = tc;
-        continue;
-      }
-      if (q === m) continue;
-      generic.advanceTo(s, k, i, tIn);
-      generic.receive(s, k, i, weights[row + n]);
-      list[kept++] = n;
+      const tc = genericStep(generic, s, k, i, tIn, q === m, q < m ? weights[row + n] : 0);
+      if (tc === tc) out[n] = tc;
+      else if (q < m) list[kept++] = n;
     }
     live = kept;
     tPrev = tIn;
   }
+}
+
+/**
+ * One step of the generic sweep for neuron i: its first spike before the input at tIn (at tIn itself
+ * unless this is the trial end), or else NaN after advancing it to tIn and giving it the input `w`.
+ */
+function genericStep<C>(generic: GenericSteps<C>, s: NeuronStateArrays, k: C, i: number, tIn: number, trialEnd: boolean, w: number): number {
+  const tc = generic.nextSpikeTime(s, k, i, tIn);
+  if (tc < tIn || (!trialEnd && tc === tIn)) return tc;
+  if (!trialEnd) {
+    generic.advanceTo(s, k, i, tIn);
+    generic.receive(s, k, i, w);
+  }
+  return NaN;
 }
 
 /** True when a[base..base+size) are all equal. */
@@ -152,8 +173,8 @@ function uniformConstants(k: LifConstants, base: number, size: number): boolean 
 
 /**
  * lifFirstSpikes for a layer of identical LIF neurons without quirks (the learning presets): the same steps
- * with the constants and each interval's exponentials (propagateFree's eA, eE, K_E, eI, K_I, formed exactly as
- * there) computed once for all neurons. Neurons in list[0..live) start the sweep.
+ * with the constants and each interval's factors (`intervalFactors`, as propagateFree uses them) computed
+ * once for all neurons. Neurons in list[0..live) start the sweep.
  */
 function uniformSweep<C>(
   generic: GenericSteps<C>,
@@ -174,11 +195,6 @@ function uniformSweep<C>(
   const iExc = s.iExcNa;
   const iInh = s.iInhNa;
   const lastMs = s.lastMs;
-  const a = lif.rateMem[base];
-  const bE = lif.rateExc[base];
-  const bI = lif.rateInh[base];
-  const dE = lif.rateDiffExc[base];
-  const dI = lif.rateDiffInh[base];
   const c = lif.vAsymptoteMv[base];
   const invC = lif.invCapacitance[base];
   const theta = lif.vThreshMv[base];
@@ -190,43 +206,19 @@ function uniformSweep<C>(
     const tIn = q < m ? timesMs[q] : tMaxMs;
     const row = q < m ? rows[q] : 0;
     const h = tIn - tPrev;
-    // the interval's factors, as propagateFree forms them for t = h
+    // the interval's factors, the very ones propagateFree uses for t = h
     let ea = 1;
     let eE = 1;
     let kE = 0;
     let eI = 1;
     let kI = 0;
     if (h > 0) {
-      ea = Math.exp(-a * h);
-      const xE = dE * h;
-      if (xE === 0) {
-        eE = ea;
-        kE = h * ea;
-      } else if (xE > 0.5 || xE < -0.5) {
-        eE = Math.exp(-bE * h);
-        kE = (ea - eE) / dE;
-      } else {
-        const mE = Math.expm1(-xE);
-        eE = ea + ea * mE;
-        kE = (ea * -mE) / dE;
-      }
-      if (dI === dE) {
-        eI = eE;
-        kI = kE;
-      } else {
-        const xI = dI * h;
-        if (xI === 0) {
-          eI = ea;
-          kI = h * ea;
-        } else if (xI > 0.5 || xI < -0.5) {
-          eI = Math.exp(-bI * h);
-          kI = (ea - eI) / dI;
-        } else {
-          const mI = Math.expm1(-xI);
-          eI = ea + ea * mI;
-          kI = (ea * -mI) / dI;
-        }
-      }
+      intervalFactors(lif, base, h, factors);
+      ea = factors[DECAY_MEM];
+      eE = factors[DECAY_EXC];
+      kE = factors[KERNEL_EXC];
+      eI = factors[DECAY_INH];
+      kI = factors[KERNEL_INH];
     }
     const hE = peakE < h ? peakE : h;
     const hI = peakI < h ? peakI : h;
@@ -265,15 +257,9 @@ function uniformSweep<C>(
           continue;
         }
       }
-      const tc = generic.nextSpikeTime(s, k, i, tIn);
-      if (tc < tIn || (q < m && tc === tIn)) {
-        out[n] = tc;
-        continue;
-      }
-      if (q === m) continue;
-      generic.advanceTo(s, k, i, tIn);
-      generic.receive(s, k, i, weights[row + n]);
-      list[kept++] = n;
+      const tc = genericStep(generic, s, k, i, tIn, q === m, q < m ? weights[row + n] : 0);
+      if (tc === tc) out[n] = tc;
+      else if (q < m) list[kept++] = n;
     }
     live = kept;
     tPrev = tIn;

@@ -15,6 +15,13 @@ export function propagationScratch(): Float64Array {
   return new Float64Array(5);
 }
 
+/** Slots of the array filled by {@link intervalFactors}. */
+export const DECAY_MEM = 0;
+export const DECAY_EXC = 1;
+export const KERNEL_EXC = 2;
+export const DECAY_INH = 3;
+export const KERNEL_INH = 4;
+
 // The last e^{-a t} computed, with its a and t. Neurons that share tau_m and are advanced over the same
 // interval (a layer sweeping the same input spikes) reuse it: the value is bitwise the one exp would give.
 let memoRate = NaN;
@@ -22,26 +29,15 @@ let memoTime = NaN;
 let memoDecay = NaN;
 
 /**
- * Exact free evolution (no spike, no refractoriness) of neuron `i` from (v0, iExc0, iInh0) over `t` ms
- * (design.md section 1): I(t) = I0 e^{-b t}, V(t) = c + (v0 - c) e^{-a t} + (I_E0 K_E(t) + I_I0 K_I(t)) / C_m,
- * with K the kernel of constants.ts. Writes V, currents and the first two derivatives of V into `out`.
- * For |b - a| t <= 0.5, e^{-b t} is formed as e^{-a t} (1 + expm1(-(b - a) t)) so that one exp serves both
- * terms and K keeps full accuracy; otherwise both exponentials are taken directly.
+ * The factors of the free propagation of neuron `i` over `t` ms (design.md section 1): e^{-a t}, e^{-b_E t},
+ * K_E(t), e^{-b_I t}, K_I(t), into the slots above. For |b - a| t <= 0.5, e^{-b t} is formed as
+ * e^{-a t} (1 + expm1(-(b - a) t)) so that one exp serves both terms and K keeps full accuracy; otherwise both
+ * exponentials are taken directly. Neurons with the same constants get bitwise the same factors.
  */
-export function propagateFree(
-  k: LifConstants,
-  i: number,
-  v0: number,
-  iExc0: number,
-  iInh0: number,
-  t: number,
-  out: Float64Array,
-): void {
+export function intervalFactors(k: LifConstants, i: number, t: number, out: Float64Array): void {
   const a = k.rateMem[i];
   const dE = k.rateDiffExc[i];
   const dI = k.rateDiffInh[i];
-  const c = k.vAsymptoteMv[i];
-  const invC = k.invCapacitance[i];
   let ea: number;
   if (a === memoRate && t === memoTime) ea = memoDecay;
   else {
@@ -78,7 +74,6 @@ export function propagateFree(
       eI = ea;
       kI = t * ea;
     } else if (xI > 0.5 || xI < -0.5) {
-      // well separated: the difference formula has no cancellation
       eI = Math.exp(-k.rateInh[i] * t);
       kI = (ea - eI) / dI;
     } else {
@@ -87,6 +82,39 @@ export function propagateFree(
       kI = (ea * -m) / dI;
     }
   }
+  out[DECAY_MEM] = ea;
+  out[DECAY_EXC] = eE;
+  out[KERNEL_EXC] = kE;
+  out[DECAY_INH] = eI;
+  out[KERNEL_INH] = kI;
+}
+
+const factors = new Float64Array(5);
+
+/**
+ * Exact free evolution (no spike, no refractoriness) of neuron `i` from (v0, iExc0, iInh0) over `t` ms
+ * (design.md section 1): I(t) = I0 e^{-b t}, V(t) = c + (v0 - c) e^{-a t} + (I_E0 K_E(t) + I_I0 K_I(t)) / C_m,
+ * with K the kernel of constants.ts (factors from {@link intervalFactors}). Writes V, currents and the first
+ * two derivatives of V into `out`.
+ */
+export function propagateFree(
+  k: LifConstants,
+  i: number,
+  v0: number,
+  iExc0: number,
+  iInh0: number,
+  t: number,
+  out: Float64Array,
+): void {
+  const a = k.rateMem[i];
+  const c = k.vAsymptoteMv[i];
+  const invC = k.invCapacitance[i];
+  intervalFactors(k, i, t, factors);
+  const ea = factors[DECAY_MEM];
+  const eE = factors[DECAY_EXC];
+  const kE = factors[KERNEL_EXC];
+  const eI = factors[DECAY_INH];
+  const kI = factors[KERNEL_INH];
 
   const iE = iExc0 * eE;
   const iI = iInh0 * eI;
