@@ -89,13 +89,12 @@ export function intervalFactors(k: LifConstants, i: number, t: number, out: Floa
   out[KERNEL_INH] = kI;
 }
 
-const factors = new Float64Array(5);
-
 /**
  * Exact free evolution (no spike, no refractoriness) of neuron `i` from (v0, iExc0, iInh0) over `t` ms
  * (design.md section 1): I(t) = I0 e^{-b t}, V(t) = c + (v0 - c) e^{-a t} + (I_E0 K_E(t) + I_I0 K_I(t)) / C_m,
- * with K the kernel of constants.ts (factors from {@link intervalFactors}). Writes V, currents and the first
- * two derivatives of V into `out`.
+ * with K the kernel of constants.ts. Writes V, currents and the first two derivatives of V into `out`.
+ * The factors are formed inline exactly as {@link intervalFactors} forms them (kept inline: this is the
+ * hottest function of the engine; test/layeredRunner.test.ts checks the two agree bit for bit).
  */
 export function propagateFree(
   k: LifConstants,
@@ -107,14 +106,55 @@ export function propagateFree(
   out: Float64Array,
 ): void {
   const a = k.rateMem[i];
+  const dE = k.rateDiffExc[i];
+  const dI = k.rateDiffInh[i];
   const c = k.vAsymptoteMv[i];
   const invC = k.invCapacitance[i];
-  intervalFactors(k, i, t, factors);
-  const ea = factors[DECAY_MEM];
-  const eE = factors[DECAY_EXC];
-  const kE = factors[KERNEL_EXC];
-  const eI = factors[DECAY_INH];
-  const kI = factors[KERNEL_INH];
+  let ea: number;
+  if (a === memoRate && t === memoTime) ea = memoDecay;
+  else {
+    ea = Math.exp(-a * t);
+    memoRate = a;
+    memoTime = t;
+    memoDecay = ea;
+  }
+
+  let eE: number;
+  let kE: number;
+  const xE = dE * t;
+  if (xE === 0) {
+    eE = ea;
+    kE = t * ea;
+  } else if (xE > 0.5 || xE < -0.5) {
+    // well separated: the difference formula has no cancellation
+    eE = Math.exp(-k.rateExc[i] * t);
+    kE = (ea - eE) / dE;
+  } else {
+    const m = Math.expm1(-xE);
+    eE = ea + ea * m;
+    kE = (ea * -m) / dE;
+  }
+
+  let eI: number;
+  let kI: number;
+  if (dI === dE) {
+    eI = eE;
+    kI = kE;
+  } else {
+    const xI = dI * t;
+    if (xI === 0) {
+      eI = ea;
+      kI = t * ea;
+    } else if (xI > 0.5 || xI < -0.5) {
+      // well separated: the difference formula has no cancellation
+      eI = Math.exp(-k.rateInh[i] * t);
+      kI = (ea - eI) / dI;
+    } else {
+      const m = Math.expm1(-xI);
+      eI = ea + ea * m;
+      kI = (ea * -m) / dI;
+    }
+  }
 
   const iE = iExc0 * eE;
   const iI = iInh0 * eI;
