@@ -1,14 +1,15 @@
 /**
  * BrainScaleS-2 issue: does training in the loop repair what the chip does to a network trained in software?
- * For each chip seed c (= training seed), on Yin-Yang with the paper preset:
+ * For each chip seed c (= training seed), on Yin-Yang with a preset (default `yinyang-chip`, the paper's
+ * network with each input given 5 times as on the chip; `--preset yinyang` for the paper preset itself):
  *   1. a model trained on `ideal` (seed c), evaluated on ideal and on chip c;
  *   2. a model trained in the loop on chip c from scratch (seed c), evaluated on chip c and on the next chip.
  * Models are saved under out/models/ and reused when present, so the chips can run in separate processes
- * (`--chips 1,2,3` and `--chips 4,5` on two cores), and `--report` collects the per-chip results into
- * docs/results.md (between the bss2-experiment markers).
+ * (`--only 1,2,3` and `--only 4,5` on two cores), and `--report` collects the per-chip results into
+ * docs/results.md (between the bss2-experiment:<preset> markers).
  *
- *   npx tsx bench/bss2-in-the-loop.ts --chips 1,2,3,4,5 [--only 1,2,3] [--epochs 300] [--threads 1]
- *   npx tsx bench/bss2-in-the-loop.ts --report [--chips 1,2,3,4,5]
+ *   npx tsx bench/bss2-in-the-loop.ts [--preset yinyang-chip] --chips 1,2,3,4,5 [--only 1,2,3] [--epochs 300] [--threads 1]
+ *   npx tsx bench/bss2-in-the-loop.ts [--preset yinyang-chip] --report [--chips 1,2,3,4,5]
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import '../index.ts';
@@ -16,7 +17,7 @@ import { getSubstrate } from '../core/substrate/registry.ts';
 import { createModel, loadPresetData } from '../plugins/learning/experiment.ts';
 import type { LayeredModel } from '../plugins/learning/model.ts';
 import { loadModel, saveModel } from '../plugins/learning/modelFile.ts';
-import { YINYANG_PRESET } from '../plugins/learning/presets.ts';
+import { PRESETS } from '../plugins/learning/presets.ts';
 import { evaluate, train } from '../plugins/learning/trainer.ts';
 
 function argument(name: string, fallback: string): string {
@@ -27,12 +28,17 @@ function argument(name: string, fallback: string): string {
 const chips = argument('chips', '1,2,3,4,5').split(',').map(Number);
 /** The chips this process trains (a subset of --chips, for running them in several processes). */
 const only = argument('only', chips.join(',')).split(',').map(Number);
-const epochs = Number(argument('epochs', String(YINYANG_PRESET.train.epochs)));
+const presetName = argument('preset', 'yinyang-chip');
+if (!Object.hasOwn(PRESETS, presetName) || PRESETS[presetName].dataset !== 'yinyang') {
+  throw new Error(`--preset: a Yin-Yang preset (${Object.keys(PRESETS).filter((k) => PRESETS[k].dataset === 'yinyang').join(', ')}), got '${presetName}'`);
+}
+const preset = PRESETS[presetName];
+const epochs = Number(argument('epochs', String(preset.train.epochs)));
 const threads = Number(argument('threads', '1'));
-const resultsDir = 'out/bss2-loop';
+const resultsDir = `out/bss2-loop/${preset.name}`;
 const ideal = getSubstrate('ideal');
 const bss2 = getSubstrate('bss2');
-const pass = YINYANG_PRESET.train.pass;
+const pass = preset.train.pass;
 /** Seed of the trial-to-trial noise when evaluating on a chip (fixed, so evaluations are reproducible). */
 const EVAL_SEED = 1000;
 
@@ -54,12 +60,12 @@ async function trainedModel(path: string, seed: number, substrateName: 'ideal' |
     console.log(`reusing ${path}`);
     return { model: (await loadModel(path)).model, secondsPerEpoch: NaN };
   }
-  const data = loadPresetData(YINYANG_PRESET);
+  const data = loadPresetData(preset);
   const substrate = substrateName === 'ideal' ? ideal : bss2;
-  const model = createModel(YINYANG_PRESET, seed);
+  const model = createModel(preset, seed);
   const started = performance.now();
   let validation: number | null = null;
-  await train(model, data.train, data.validation, substrate, options, { ...YINYANG_PRESET.train, epochs, seed, threads }, {
+  await train(model, data.train, data.validation, substrate, options, { ...preset.train, epochs, seed, threads }, {
     onEpoch(r) {
       validation = r.validation?.accuracy ?? null;
       if (r.epoch % 25 === 0 || r.epoch === epochs) {
@@ -69,7 +75,7 @@ async function trainedModel(path: string, seed: number, substrateName: 'ideal' |
   });
   const secondsPerEpoch = (performance.now() - started) / 1000 / epochs;
   await saveModel(path, model, {
-    preset: YINYANG_PRESET.name,
+    preset: preset.name,
     training: { seed, epochsDone: epochs, substrate: substrateName, substrateOptions: options, validationAccuracy: validation },
   });
   return { model, secondsPerEpoch };
@@ -88,11 +94,11 @@ function meanStd(xs: readonly number[]): string {
 function report(): void {
   const rows: ChipResult[] = chips.map((c) => JSON.parse(readFileSync(`${resultsDir}/chip-${c}.json`, 'utf8')) as ChipResult);
   const lines = [
-    `Yin-Yang test accuracy (%), paper preset, ${rows[0].epochs} epochs per training run, chips (chip seeds) ${chips.join(', ')};`,
+    `Yin-Yang test accuracy (%), preset \`${preset.name}\` (${preset.layerSizes.join('-')}), ${rows[0].epochs} epochs per training run, chips (chip seeds) ${chips.join(', ')};`,
     'training seed = chip seed; "other chip" = the next chip seed in the list. Command:',
     '',
-    `    npx tsx bench/bss2-in-the-loop.ts --chips ${chips.join(',')} --only 1,2,3   # and --only 4,5 in a second process`,
-    `    npx tsx bench/bss2-in-the-loop.ts --chips ${chips.join(',')} --report`,
+    `    npx tsx bench/bss2-in-the-loop.ts --preset ${preset.name} --chips ${chips.join(',')} --only 1,2,3   # and --only 4,5 in a second process`,
+    `    npx tsx bench/bss2-in-the-loop.ts --preset ${preset.name} --chips ${chips.join(',')} --report`,
     '',
     '| chip | trained on ideal, on ideal | trained on ideal, on the chip | trained in the loop, on the chip | trained in the loop, on another chip |',
     '| --- | --- | --- | --- | --- |',
@@ -103,8 +109,8 @@ function report(): void {
   console.log(table);
   const docPath = 'docs/results.md';
   const doc = readFileSync(docPath, 'utf8');
-  const start = '<!-- bss2-experiment:start -->';
-  const end = '<!-- bss2-experiment:end -->';
+  const start = `<!-- bss2-experiment:${preset.name}:start -->`;
+  const end = `<!-- bss2-experiment:${preset.name}:end -->`;
   const a = doc.indexOf(start);
   const b = doc.indexOf(end);
   if (a < 0 || b < a) throw new Error(`${docPath}: markers ${start} ... ${end} not found`);
@@ -119,10 +125,10 @@ if (process.argv.includes('--report')) {
 } else {
   mkdirSync(resultsDir, { recursive: true });
   mkdirSync('out/models', { recursive: true });
-  const data = loadPresetData(YINYANG_PRESET);
+  const data = loadPresetData(preset);
   for (const chip of only) {
-    const idealModel = (await trainedModel(`out/models/yinyang-ideal-seed${chip}-e${epochs}.json`, chip, 'ideal', {})).model;
-    const loop = await trainedModel(`out/models/yinyang-bss2-chip${chip}-seed${chip}-e${epochs}.json`, chip, 'bss2', { chipSeed: chip });
+    const idealModel = (await trainedModel(`out/models/${preset.name}-ideal-seed${chip}-e${epochs}.json`, chip, 'ideal', {})).model;
+    const loop = await trainedModel(`out/models/${preset.name}-bss2-chip${chip}-seed${chip}-e${epochs}.json`, chip, 'bss2', { chipSeed: chip });
     const other = nextChip(chip);
     const result: ChipResult = {
       chip,

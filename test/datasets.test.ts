@@ -460,7 +460,20 @@ describe('spike-time encoding', () => {
     expect(() => encodeSample(tiny, 0, enc, new Float64Array(5))).toThrow(/random stream/);
   });
 
+  it('repeats each feature and the bias `repeat` times, copies sharing their (noisy) time', () => {
+    const enc = encoderFor('yinyang', { repeat: 3, noiseSigma: 0.1 });
+    expect(encodedSize(tiny, enc)).toBe(15);
+    const out = encodeSample(tiny, 0, enc, new Float64Array(15), randomStream(7, 'trial/noise'));
+    const once = encodeSample(tiny, 0, encoderFor('yinyang', { noiseSigma: 0.1 }), new Float64Array(5), randomStream(7, 'trial/noise'));
+    // copy r of input k sits at r * 5 + k; the noise is drawn once per feature
+    for (let r = 0; r < 3; r++) for (let k = 0; k < 5; k++) expect(out[r * 5 + k]).toBe(once[k]);
+    expect(out[14]).toBe(0.9);
+    expect(() => encodeSample(tiny, 0, enc, new Float64Array(5), randomStream(7, 'trial/noise'))).toThrow(/length 5, needs 15/);
+  });
+
   it('validates encoder settings', () => {
+    expect(() => encoderFor('yinyang', { repeat: 0 })).toThrow(/repeat must be an integer >= 1, got 0/);
+    expect(() => encoderFor('yinyang', { repeat: 2.5 })).toThrow(/repeat/);
     expect(() => encoderFor('mnist', { noiseSigma: -1 })).toThrow(/noiseSigma/);
     expect(() => encoderFor('mnist', { tLate: Number.NaN })).toThrow(/finite/);
     expect(() => encoderFor('cifar' as 'mnist')).toThrow(/no encoder defaults/);

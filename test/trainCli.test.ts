@@ -139,7 +139,7 @@ describe('model file', () => {
       await evaluateBad('[1, 2]', '/: must be an object');
     });
     it('unknown preset and a network that does not fit its preset', async () => {
-      await evaluateBad((d) => (d.preset = 'cifar'), '/preset: unknown preset "cifar" (known: mnist16, yinyang)');
+      await evaluateBad((d) => (d.preset = 'cifar'), '/preset: unknown preset "cifar" (known: mnist16, yinyang, yinyang-chip)');
       await evaluateBad((d) => (d.preset = 'toString'), '/preset: unknown preset "toString"');
       await evaluateBad((d) => {
         d.layer_sizes[0] = 4;
@@ -285,10 +285,31 @@ describe('firstspike train / evaluate', () => {
     await expectBadInput([...common, '--chip-seed', '-1'], "--chip-seed: must be a whole number >= 0 (got '-1')");
   });
 
+  it('the yinyang-chip preset gives each Yin-Yang input 5 times (25-120-3) and trains on bss2', async () => {
+    const dir = await freshDir();
+    const out = join(dir, 'chip.json');
+    const r = await run(['train', '--preset', 'yinyang-chip', '--substrate', 'bss2', '--chip-seed', '2', '--epochs', '1', '--train-samples', '300', '--no-checkpoint', '--out', out]);
+    expect(r.code, r.err).toBe(0);
+    const { model } = await loadModel(out);
+    expect(model.layerSizes).toEqual([25, 120, 3]);
+    // the copies of an input have weights of their own (rows i and i + 5 of the 25 x 120 matrix differ)
+    const w0 = model.weights[0];
+    expect(w0.length).toBe(25 * 120);
+    expect(w0.subarray(0, 120)).not.toEqual(w0.subarray(5 * 120, 6 * 120));
+    // on the bss2 chip the whole 25-120(+bias)-3 network fits (121 inputs per output neuron <= 256)
+    const e = await run(['evaluate', '--model', out, '--json']);
+    expect(e.code, e.err).toBe(0);
+    const doc = JSON.parse(e.out) as { preset: string; layer_sizes: number[]; samples: number; substrate_options: unknown };
+    expect(doc.preset).toBe('yinyang-chip');
+    expect(doc.layer_sizes).toEqual([25, 120, 3]);
+    expect(doc.samples).toBe(1000);
+    expect(doc.substrate_options).toEqual({ chipSeed: 2 });
+  });
+
   it('rejects bad arguments with exit 2 and one line', async () => {
     const dir = await freshDir();
     const base = ['train', '--preset', 'yinyang', '--out', join(dir, 'm.json')];
-    await expectBadInput(['train', '--preset', 'cifar'], "--preset: unknown preset 'cifar' (known: mnist16, yinyang)");
+    await expectBadInput(['train', '--preset', 'cifar'], "--preset: unknown preset 'cifar' (known: mnist16, yinyang, yinyang-chip)");
     await expectBadInput(['train'], '--preset: required');
     await expectBadInput([...base, '--substrate', 'nope'], "--substrate: unknown substrate 'nope' (known: ");
     await expectBadInput([...base, '--epochs', '0'], "--epochs: must be a whole number >= 1 (got '0')");

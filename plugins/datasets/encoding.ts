@@ -20,6 +20,13 @@ export interface Encoder {
   readonly biasTime: number | null;
   /** Standard deviation of Gaussian noise added to each feature's spike time (not the bias). Default 0. */
   readonly noiseSigma: number;
+  /**
+   * How many input neurons carry each feature and the bias (an integer >= 1, default 1). The copies spike
+   * at the same time, each through its own synapse: fastAndDeep's BrainScaleS-2 runs give Yin-Yang's inputs
+   * and bias 5 times each, so that 6-bit weights (|w| <= 2.1) can still drive a neuron to threshold.
+   * Copy r of input k is input r * (features + bias) + k.
+   */
+  readonly repeat: number;
 }
 
 /** The data sets `encoderFor` knows defaults for. */
@@ -32,8 +39,8 @@ export type EncodedDatasetKind = 'yinyang' | 'mnist';
  */
 export function encoderFor(kind: EncodedDatasetKind, overrides: Partial<Encoder> = {}): Encoder {
   let base: Encoder;
-  if (kind === 'yinyang') base = { tEarly: 0.15, tLate: 2.0, invert: false, biasTime: 0.9, noiseSigma: 0 };
-  else if (kind === 'mnist') base = { tEarly: 0.15, tLate: 2.0, invert: true, biasTime: null, noiseSigma: 0 };
+  if (kind === 'yinyang') base = { tEarly: 0.15, tLate: 2.0, invert: false, biasTime: 0.9, noiseSigma: 0, repeat: 1 };
+  else if (kind === 'mnist') base = { tEarly: 0.15, tLate: 2.0, invert: true, biasTime: null, noiseSigma: 0, repeat: 1 };
   else throw new Error(`no encoder defaults for "${String(kind)}" (yinyang, mnist)`);
   const encoder: Encoder = { ...base, ...overrides };
   checkEncoder(encoder);
@@ -51,11 +58,14 @@ export function checkEncoder(encoder: Encoder): void {
   if (!(encoder.noiseSigma >= 0 && Number.isFinite(encoder.noiseSigma))) {
     throw new RangeError(`encoder noiseSigma must be finite and >= 0, got ${encoder.noiseSigma}`);
   }
+  if (!(Number.isInteger(encoder.repeat) && encoder.repeat >= 1)) {
+    throw new RangeError(`encoder repeat must be an integer >= 1, got ${encoder.repeat}`);
+  }
 }
 
-/** Number of input neurons (spike times) per sample: the features, plus one for the bias spike. */
+/** Number of input neurons (spike times) per sample: the features, plus one for the bias spike, times `repeat`. */
 export function encodedSize(dataset: Dataset, encoder: Encoder): number {
-  return dataset.dim + (encoder.biasTime === null ? 0 : 1);
+  return (dataset.dim + (encoder.biasTime === null ? 0 : 1)) * encoder.repeat;
 }
 
 /**
@@ -69,7 +79,7 @@ export function encodeValue(v: number, encoder: Encoder): number {
 
 /**
  * Writes sample `index`'s input spike times (tau_syn units) into `out` (length `encodedSize`): one per
- * feature, then the bias spike if any. With `noiseSigma` > 0, each feature time gets sigma times a
+ * feature, then the bias spike if any, that block `repeat` times. With `noiseSigma` > 0, each feature time gets sigma times a
  * standard normal drawn from `noise`, in feature order (so the same stream state gives the same
  * times); times are not clipped. Allocates nothing. Returns `out`.
  */
@@ -82,7 +92,8 @@ export function encodeSample(
 ): Float64Array {
   checkIndex(dataset, index);
   const dim = dataset.dim;
-  const size = dim + (encoder.biasTime === null ? 0 : 1);
+  const block = dim + (encoder.biasTime === null ? 0 : 1);
+  const size = block * encoder.repeat;
   if (out.length !== size) throw new RangeError(`encodeSample: output has length ${out.length}, needs ${size}`);
   const sigma = encoder.noiseSigma;
   if (sigma > 0 && noise === undefined) throw new Error('encodeSample: noiseSigma > 0 needs a random stream');
@@ -98,5 +109,7 @@ export function encodeSample(
     out[k] = t;
   }
   if (encoder.biasTime !== null) out[dim] = encoder.biasTime;
+  // the copies of a feature share its (noisy) time: one input neuron drives several synapses
+  for (let r = 1; r < encoder.repeat; r++) out.copyWithin(r * block, 0, block);
   return out;
 }

@@ -6,7 +6,7 @@ export { DEFAULT_LOSS, SILENT_LABEL_LOSS, predictedClass, ttfsLoss, type LossOpt
 export { initialiseWeights, layersFromNetwork, modelToNetwork, presynapticCount, type LayeredModel } from './model.ts';
 export { loadModel, modelFromDocument, modelToDocument, saveModel, type ModelMeta, type TrainingRecord } from './modelFile.ts';
 export { loadCheckpoint, saveCheckpoint, type Checkpoint, type RunSettings } from './checkpoint.ts';
-export { MNIST16_PRESET, PRESETS, TTFS_NEURON, YINYANG_PRESET, type Preset } from './presets.ts';
+export { MNIST16_PRESET, PRESETS, TTFS_NEURON, YINYANG_CHIP_PRESET, YINYANG_PRESET, type Preset } from './presets.ts';
 export {
   evaluate,
   train,
