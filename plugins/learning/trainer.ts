@@ -1,4 +1,5 @@
 import { normalDraw, randomStream } from '../../core/rng.ts';
+import { checkInputShift, shiftImage, type InputShift } from './inputShift.ts';
 import type { Substrate } from '../../core/substrate/substrate.ts';
 import { Adam } from './adam.ts';
 import { ParallelExecutor, SerialExecutor, batchContext, emptyBatchSums, type BatchExecutor } from './batchGradient.ts';
@@ -47,6 +48,11 @@ export interface TrainOptions {
   readonly weightBumping: { readonly value: number; readonly maxSilentFraction: readonly number[] } | null;
   /** Gaussian jitter added to input spike times during training (tau_syn units; 0 = off). */
   readonly inputNoiseSigma: number;
+  /**
+   * Random translation of image inputs during training (see InputShift; applied before the noise); absent
+   * or null = off. The moves of epoch e come from their own named stream.
+   */
+  readonly inputShift?: InputShift | null;
   /**
    * Worker threads for the minibatches (default 1). Results are bit-identical for any number: a batch is
    * summed in fixed chunks of `chunkSize` samples added in order. Only substrates registered by the
@@ -187,6 +193,8 @@ export async function train(
   state.adamM = adam.m;
   state.adamV = adam.v;
   const nIn = trainSet.inputs;
+  const inputShift = options.inputShift ?? null;
+  if (inputShift !== null) checkInputShift(inputShift, nIn);
   const order = new Int32Array(trainSet.n);
   const batchInputs = new Float64Array(options.batchSize * nIn);
   const batchLabels = new Int32Array(options.batchSize);
@@ -215,6 +223,7 @@ export async function train(
         order[j] = t;
       }
       const noise = randomStream(options.seed, `input-noise/epoch${epoch}`);
+      const moves = randomStream(options.seed, `input-shift/epoch${epoch}`);
       const batches = Math.ceil(trainSet.n / options.batchSize);
       let lossSum = 0;
       let correct = 0;
@@ -229,8 +238,16 @@ export async function train(
         for (let q = 0; q < count; q++) {
           const s = order[from + q];
           batchLabels[q] = trainSet.labels[s];
+          const source = inputShift === null ? trainSet.times : batchInputs;
+          const at = inputShift === null ? s * nIn : q * nIn;
+          if (inputShift !== null) {
+            const span = 2 * inputShift.maxPixels + 1;
+            const dx = Math.floor(moves.next() * span) - inputShift.maxPixels;
+            const dy = Math.floor(moves.next() * span) - inputShift.maxPixels;
+            shiftImage(trainSet.times, s * nIn, batchInputs, q * nIn, inputShift, dx, dy);
+          }
           for (let j = 0; j < nIn; j++) {
-            let t = trainSet.times[s * nIn + j];
+            let t = source[at + j];
             // Gaussian jitter, negative times reflected (as the paper's code does)
             if (options.inputNoiseSigma > 0) t = Math.abs(t + options.inputNoiseSigma * normalDraw(noise));
             batchInputs[q * nIn + j] = t;
