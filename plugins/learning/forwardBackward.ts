@@ -77,6 +77,9 @@ export class ForwardBackward {
   private readonly dLdt: Float64Array[];
   private readonly preTimes: Float64Array;
   private readonly preWeights: Float64Array;
+  /** Indices and times of the causal inputs of the neuron being differentiated (backward pass). */
+  private readonly causal: Int32Array;
+  private readonly causalTimes: Float64Array;
   private readonly dtdw: Float64Array;
   private readonly dtdtin: Float64Array;
   private readonly nominal: GradientConstants;
@@ -93,6 +96,8 @@ export class ForwardBackward {
     for (let l = 1; l < L; l++) maxPre = Math.max(maxPre, presynapticCount(model, l));
     this.preTimes = new Float64Array(maxPre);
     this.preWeights = new Float64Array(maxPre);
+    this.causal = new Int32Array(maxPre);
+    this.causalTimes = new Float64Array(maxPre);
     this.dtdw = new Float64Array(maxPre);
     this.dtdtin = new Float64Array(maxPre);
     this.nominal = gradientConstants(model.neuron);
@@ -248,15 +253,37 @@ export class ForwardBackward {
       if (nPre > nBelow) this.preTimes[nBelow] = this.realisedBias[l - 1];
       const tOut = this.recorded[l];
       const dLdtOut = this.dLdt[l];
+      const preTimes = this.preTimes;
+      const causal = this.causal;
+      const times = this.causalTimes;
+      const weights = this.preWeights;
+      const dtdw = this.dtdw;
+      const dtdtin = this.dtdtin;
       for (let n = 0; n < size; n++) {
         const delta = scale * dLdtOut[n];
-        if (delta === 0 || !(tOut[n] < Infinity)) continue;
-        for (let j = 0; j < nPre; j++) this.preWeights[j] = w[j * size + n];
-        ttfsGradient(this.nominal, tOut[n], this.preTimes, this.preWeights, nPre, this.dtdw, this.dtdtin);
+        const t = tOut[n];
+        if (delta === 0 || !(t < Infinity)) continue;
+        // Only causal inputs (0 < t* - t_j < Infinity) have a nonzero gradient: gather them in index order,
+        // so the sums run as over all inputs and the result is the same to the last bit, with fewer
+        // strided reads and writes of the weight-sized arrays (about 40% of MNIST's inputs are causal).
+        let c = 0;
+        for (let j = 0; j < nPre; j++) {
+          const d = t - preTimes[j];
+          if (d > 0 && d < Infinity) {
+            causal[c] = j;
+            times[c] = preTimes[j];
+            weights[c] = w[j * size + n];
+            c++;
+          }
+        }
+        ttfsGradient(this.nominal, t, times, weights, c, dtdw, dtdtin);
         let largest = 0;
-        for (let j = 0; j < nPre; j++) largest = Math.max(largest, Math.abs(delta * this.dtdw[j]));
-        if (largest <= maxDw) for (let j = 0; j < nPre; j++) g[j * size + n] += delta * this.dtdw[j];
-        if (l > 1) for (let j = 0; j < nBelow; j++) dLdtBelow[j] += dLdtOut[n] * this.dtdtin[j];
+        for (let k = 0; k < c; k++) largest = Math.max(largest, Math.abs(delta * dtdw[k]));
+        if (largest <= maxDw) for (let k = 0; k < c; k++) g[causal[k] * size + n] += delta * dtdw[k];
+        if (l > 1) {
+          const up = dLdtOut[n];
+          for (let k = 0; k < c; k++) if (causal[k] < nBelow) dLdtBelow[causal[k]] += up * dtdtin[k];
+        }
       }
     }
     return out;
