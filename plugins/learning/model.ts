@@ -1,5 +1,5 @@
 import { lifParamArrays, type LifParams } from '../../core/lif/params.ts';
-import { csrFromTriples, type Network, type Population, type Projection } from '../../core/network/network.ts';
+import { type CsrMatrix, type Network, type Population, type Projection } from '../../core/network/network.ts';
 import { normalDraw, type RandomStream } from '../../core/rng.ts';
 
 /**
@@ -76,18 +76,14 @@ export function modelToNetwork(model: LayeredModel, inputTimes: ArrayLike<number
       params: lifParamArrays(size, model.neuron),
       initialVMv: new Float64Array(size).fill(model.neuron.vRestMv),
     });
-    const allToAll = (rows: number, rowOffset: number) => {
-      const pre: number[] = [];
-      const post: number[] = [];
-      const ws: number[] = [];
-      for (let j = 0; j < rows; j++) {
-        for (let n = 0; n < size; n++) {
-          pre.push(j);
-          post.push(n);
-          ws.push(w[(rowOffset + j) * size + n]);
-        }
-      }
-      return csrFromTriples(rows, pre, post, ws);
+    // all-to-all in CSR form: row j holds targets 0..size-1 with the weights of dense row rowOffset + j
+    // (what csrFromTriples gives for these triples, built directly: this runs once per batch)
+    const allToAll = (rows: number, rowOffset: number): CsrMatrix => {
+      const rowStart = new Int32Array(rows + 1);
+      for (let j = 0; j <= rows; j++) rowStart[j] = j * size;
+      const targets = new Int32Array(rows * size);
+      for (let j = 0; j < rows; j++) for (let n = 0; n < size; n++) targets[j * size + n] = n;
+      return { rows, rowStart, targets, weights: w.slice(rowOffset * size, (rowOffset + rows) * size) };
     };
     projections.push({ name: `${populations[below].name}->layer${l}`, source: below, target, delayMs: 0, synapses: allToAll(nBelow, 0) });
     if (biasPop >= 0) {
