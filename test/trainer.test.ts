@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import '../index.ts';
 import { createModel, loadPresetData } from '../plugins/learning/experiment.ts';
 import { YINYANG_PRESET } from '../plugins/learning/presets.ts';
-import { evaluate, train, type EncodedSet } from '../plugins/learning/trainer.ts';
+import { evaluate, train, type EncodedSet, type Evaluation } from '../plugins/learning/trainer.ts';
+import { getSubstrate } from '../core/substrate/registry.ts';
 import { idealSubstrate } from '../substrates/ideal/index.ts';
 
 const data = loadPresetData(YINYANG_PRESET);
@@ -43,6 +44,30 @@ describe('model selection on the validation set (keepBest)', () => {
     });
     expect(state.best ?? null).toBeNull();
     model.weights.forEach((w, l) => expect(Array.from(w)).toEqual(Array.from(last[l])));
+  });
+});
+
+describe('the validation pass on the executor', () => {
+  it('gives the figures of evaluate() on 1 and on 2 threads, per-sample noise included (bss2)', async () => {
+    const bss2 = getSubstrate('bss2');
+    const validation = first(data.validation, 150);
+    for (const threads of [1, 2]) {
+      const model = createModel(YINYANG_PRESET, 6);
+      const seen: Evaluation[] = [];
+      const direct: Evaluation[] = [];
+      await train(model, first(data.train, 150), validation, bss2, { chipSeed: 2 }, { ...YINYANG_PRESET.train, epochs: 2, seed: 6, threads }, {
+        onEpoch(r) {
+          seen.push(r.validation!);
+          direct.push(evaluate(model, validation, bss2, { chipSeed: 2 }, YINYANG_PRESET.train.pass, 6));
+        },
+      });
+      expect(seen).toEqual(direct);
+    }
+    // and the noise is per sample: evaluating with another seed changes the figures
+    const model = createModel(YINYANG_PRESET, 6);
+    const a = evaluate(model, validation, bss2, { chipSeed: 2 }, YINYANG_PRESET.train.pass, 6);
+    const b = evaluate(model, validation, bss2, { chipSeed: 2 }, YINYANG_PRESET.train.pass, 7);
+    expect(a.loss).not.toBe(b.loss);
   });
 });
 

@@ -86,9 +86,57 @@ export function chunkSums(
   }
 }
 
+/** What forward passes (no gradient) give per sample: the evaluation's raw material. */
+export interface SampleOutcomes {
+  /** Predicted class (earliest output spike), -1 when no output neuron spiked. */
+  readonly predicted: Int32Array;
+  readonly loss: Float64Array;
+  /** Spikes of all non-input neurons. */
+  readonly spikes: Int32Array;
+  /** Time of the predicted class's output spike (NaN when silent). */
+  readonly outputTime: Float64Array;
+}
+
+export function emptySampleOutcomes(n: number): SampleOutcomes {
+  return { predicted: new Int32Array(n), loss: new Float64Array(n), spikes: new Int32Array(n), outputTime: new Float64Array(n) };
+}
+
+/**
+ * Forward passes of `count` samples (inputs row-major) on an already realised pass. Sample q runs as trial
+ * `firstSample + q` of the realisation; its outcome goes to index `firstSample + q - outOffset` of `out`
+ * (outOffset = firstSample fills a record of the chunk's size).
+ */
+export function forwardSamples(
+  fb: ForwardBackward,
+  inputs: Float64Array,
+  labels: Int32Array,
+  count: number,
+  firstSample: number,
+  out: SampleOutcomes,
+  outOffset: number,
+): void {
+  const nIn = fb.model.layerSizes[0];
+  const res = emptySampleResult();
+  const sample = new Float64Array(nIn);
+  for (let q = 0; q < count; q++) {
+    for (let j = 0; j < nIn; j++) sample[j] = inputs[q * nIn + j];
+    fb.forward(sample, labels[q], res, firstSample + q);
+    const at = firstSample + q - outOffset;
+    out.predicted[at] = res.predicted;
+    out.loss[at] = res.loss;
+    out.spikes[at] = res.spikes;
+    out.outputTime[at] = res.predicted < 0 ? NaN : res.outputTimes[res.predicted];
+  }
+}
+
 /** Computes a minibatch's sums; serial and parallel executors give bit-identical results. */
 export interface BatchExecutor {
   run(trial: number, inputs: Float64Array, labels: Int32Array, count: number, out: BatchSums): Promise<void>;
+  /**
+   * Forward passes of a whole set on the current weights, realised with the context of (seed, trial 0);
+   * sample s runs as trial s. The same outcomes whatever the number of threads.
+   */
+  forwardAll(inputs: Float64Array, labels: Int32Array, count: number, out: SampleOutcomes): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -129,6 +177,11 @@ export class SerialExecutor implements BatchExecutor {
     }
   }
 
+  async forwardAll(inputs: Float64Array, labels: Int32Array, count: number, out: SampleOutcomes): Promise<void> {
+    this.fb.realise(this.substrate, batchContext(this.substrate, this.substrateOptions, this.seed, 0));
+    forwardSamples(this.fb, inputs, labels, count, 0, out, 0);
+  }
+
   async close(): Promise<void> {}
 }
 
@@ -149,6 +202,8 @@ export interface ChunkTask {
   readonly scale: number;
   /** Index of the chunk's first sample in the batch (its trial number in the batch's realisation). */
   readonly firstSample: number;
+  /** 'evaluate': forward passes only, the reply is the chunk's SampleOutcomes. Default 'train'. */
+  readonly kind?: 'train' | 'evaluate';
 }
 
 export interface ChunkReply {
@@ -173,7 +228,7 @@ export class ParallelExecutor implements BatchExecutor {
     readonly substrateOptions: Readonly<Record<string, unknown>>,
     readonly seed: number,
     readonly chunkSize: number,
-    threads: number,
+    readonly threads: number,
   ) {
     this.pool = new Piscina({
       filename: new URL('./trainWorker.ts', import.meta.url).href,
@@ -207,6 +262,43 @@ export class ParallelExecutor implements BatchExecutor {
     const replies = await Promise.all(tasks);
     clearSums(out);
     for (const r of replies) addSums(out, { grads: r.grads, silent: r.silent, loss: r.loss, correct: r.correct });
+  }
+
+  async forwardAll(inputs: Float64Array, labels: Int32Array, count: number, out: SampleOutcomes): Promise<void> {
+    const nIn = this.model.layerSizes[0];
+    // one contiguous part per thread; each worker realises the same (seed, trial 0) network
+    const part = Math.ceil(count / this.threads);
+    const tasks: Promise<SampleOutcomes>[] = [];
+    for (let from = 0; from < count; from += part) {
+      const to = Math.min(count, from + part);
+      const task: ChunkTask = {
+        layerSizes: this.model.layerSizes,
+        biasTimes: this.model.biasTimes,
+        neuron: this.model.neuron,
+        pass: this.pass,
+        substrate: this.substrate.name,
+        substrateOptions: this.substrateOptions,
+        seed: this.seed,
+        trial: 0,
+        weights: this.model.weights,
+        inputs: inputs.slice(from * nIn, to * nIn),
+        labels: labels.slice(from, to),
+        count: to - from,
+        scale: 1,
+        firstSample: from,
+        kind: 'evaluate',
+      };
+      tasks.push(this.pool.run(task) as Promise<SampleOutcomes>);
+    }
+    const replies = await Promise.all(tasks);
+    let at = 0;
+    for (const r of replies) {
+      out.predicted.set(r.predicted, at);
+      out.loss.set(r.loss, at);
+      out.spikes.set(r.spikes, at);
+      out.outputTime.set(r.outputTime, at);
+      at += r.predicted.length;
+    }
   }
 
   async close(): Promise<void> {

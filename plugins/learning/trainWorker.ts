@@ -1,6 +1,16 @@
 import '../../index.ts';
 import { getSubstrate } from '../../core/substrate/registry.ts';
-import { batchContext, chunkSums, emptyBatchSums, type BatchSums, type ChunkReply, type ChunkTask } from './batchGradient.ts';
+import {
+  batchContext,
+  chunkSums,
+  emptyBatchSums,
+  emptySampleOutcomes,
+  forwardSamples,
+  type BatchSums,
+  type ChunkReply,
+  type ChunkTask,
+  type SampleOutcomes,
+} from './batchGradient.ts';
 import { ForwardBackward } from './forwardBackward.ts';
 import type { LayeredModel } from './model.ts';
 
@@ -8,7 +18,7 @@ import type { LayeredModel } from './model.ts';
 let cached: { key: string; model: LayeredModel; fb: ForwardBackward; sums: BatchSums } | null = null;
 
 /** Computes one chunk of a batch in a worker thread (piscina task). */
-export default function chunkTask(task: ChunkTask): ChunkReply {
+export default function chunkTask(task: ChunkTask): ChunkReply | SampleOutcomes {
   const key = JSON.stringify([task.layerSizes, task.biasTimes, task.neuron, task.pass]);
   if (cached === null || cached.key !== key) {
     const model: LayeredModel = {
@@ -23,6 +33,11 @@ export default function chunkTask(task: ChunkTask): ChunkReply {
   task.weights.forEach((w, l) => model.weights[l].set(w));
   const substrate = getSubstrate(task.substrate);
   fb.realise(substrate, batchContext(substrate, task.substrateOptions, task.seed, task.trial));
+  if (task.kind === 'evaluate') {
+    const out = emptySampleOutcomes(task.count);
+    forwardSamples(fb, task.inputs, task.labels, task.count, task.firstSample, out, task.firstSample);
+    return out;
+  }
   chunkSums(fb, task.inputs, task.labels, task.count, task.scale, sums, task.firstSample);
   return { grads: sums.grads, silent: sums.silent, loss: sums.loss, correct: sums.correct };
 }

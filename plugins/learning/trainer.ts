@@ -1,10 +1,20 @@
 import { normalDraw, randomStream } from '../../core/rng.ts';
-import { checkInputShift, shiftImage, type InputShift } from './inputShift.ts';
+import { getSubstrate } from '../../core/substrate/registry.ts';
 import type { Substrate } from '../../core/substrate/substrate.ts';
 import { Adam } from './adam.ts';
-import { ParallelExecutor, SerialExecutor, batchContext, emptyBatchSums, type BatchExecutor } from './batchGradient.ts';
-import { ForwardBackward, emptySampleResult, type PassOptions } from './forwardBackward.ts';
-import { getSubstrate } from '../../core/substrate/registry.ts';
+import {
+  ParallelExecutor,
+  SerialExecutor,
+  batchContext,
+  emptyBatchSums,
+  emptySampleOutcomes,
+  forwardSamples,
+  type BatchExecutor,
+  type SampleOutcomes,
+} from './batchGradient.ts';
+import { ForwardBackward, type PassOptions } from './forwardBackward.ts';
+import { checkInputShift, shiftImage, type InputShift } from './inputShift.ts';
+import type { LayeredModel } from './model.ts';
 import { clampWeightsToSubstrate } from './weightLimit.ts';
 
 const DEFAULT_CHUNK_SIZE = 50;
@@ -17,7 +27,6 @@ function isBuiltInSubstrate(substrate: Substrate): boolean {
     return false;
   }
 }
-import type { LayeredModel } from './model.ts';
 
 /** Samples already encoded as input spike times (tau_syn units), n x inputs row-major. */
 export interface EncodedSet {
@@ -133,8 +142,13 @@ export function evaluate(
 ): Evaluation {
   const fb = new ForwardBackward(model, pass);
   fb.realise(substrate, batchContext(substrate, substrateOptions, seed, 0));
-  const res = emptySampleResult();
-  const sample = new Float64Array(set.inputs);
+  const outcomes = emptySampleOutcomes(set.n);
+  forwardSamples(fb, set.times, set.labels, set.n, 0, outcomes, 0);
+  return summariseOutcomes(outcomes, set);
+}
+
+/** The evaluation figures of per-sample outcomes, summed in sample order. */
+export function summariseOutcomes(outcomes: SampleOutcomes, set: EncodedSet): Evaluation {
   const confusion = Array.from({ length: set.classes }, () => new Array<number>(set.classes + 1).fill(0));
   let correct = 0;
   let loss = 0;
@@ -143,16 +157,15 @@ export function evaluate(
   let spikes = 0;
   let silent = 0;
   for (let s = 0; s < set.n; s++) {
-    for (let j = 0; j < set.inputs; j++) sample[j] = set.times[s * set.inputs + j];
-    fb.forward(sample, set.labels[s], res);
-    if (res.correct) correct++;
-    loss += res.loss;
-    spikes += res.spikes;
+    const predicted = outcomes.predicted[s];
+    if (predicted === set.labels[s]) correct++;
+    loss += outcomes.loss[s];
+    spikes += outcomes.spikes[s];
     // column `classes` counts "no output spike"
-    confusion[set.labels[s]][res.predicted < 0 ? set.classes : res.predicted]++;
-    if (res.predicted < 0) silent++;
+    confusion[set.labels[s]][predicted < 0 ? set.classes : predicted]++;
+    if (predicted < 0) silent++;
     else {
-      tSum += res.outputTimes[res.predicted];
+      tSum += outcomes.outputTime[s];
       tCount++;
     }
   }
@@ -207,6 +220,7 @@ export async function train(
       ? new ParallelExecutor(model, options.pass, substrate, substrateOptions, options.seed, chunkSize, threads)
       : new SerialExecutor(model, options.pass, substrate, substrateOptions, options.seed, chunkSize);
 
+  const validationOutcomes = validationSet === null ? null : emptySampleOutcomes(validationSet.n);
   // the float weights stay within what the substrate can realise (bss2: 63 / scale), as the paper's code does
   clampWeightsToSubstrate(model, substrate, substrateOptions);
   try {
@@ -266,8 +280,12 @@ export async function train(
       }
       state.epoch = epoch + 1;
       state.adamStep = adam.step;
-      const validation =
-        validationSet === null ? null : evaluate(model, validationSet, substrate, substrateOptions, options.pass, options.seed);
+      let validation: Evaluation | null = null;
+      if (validationSet !== null) {
+        // on the executor's threads; the same figures as evaluate(..., options.seed)
+        await executor.forwardAll(validationSet.times, validationSet.labels, validationSet.n, validationOutcomes!);
+        validation = summariseOutcomes(validationOutcomes!, validationSet);
+      }
       if (options.keepBest === true && validation !== null) {
         const best = state.best ?? null;
         if (best === null || validation.accuracy >= best.validationAccuracy) {
