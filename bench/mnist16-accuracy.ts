@@ -7,7 +7,11 @@
  * With --minutes M training stops after the first epoch that ends past M minutes (the model is still the best
  * validation epoch so far).
  *
+ * --train-options JSON overrides fields of the preset's training options (trials of other settings, e.g.
+ * '{"inputNoiseSigma": 0.3}'); the JSON output records it, and --tag names the saved model.
+ *
  *   npx tsx bench/mnist16-accuracy.ts [--seed 1] [--epochs N] [--threads N] [--minutes M] [--json out/mnist16-accuracy.json]
+ *                                     [--train-options JSON] [--tag NAME]
  */
 import { availableParallelism } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,12 +32,15 @@ const epochs = Number(argument('epochs', String(MNIST16_PRESET.train.epochs)));
 const threads = Number(argument('threads', String(availableParallelism())));
 const jsonPath = argument('json', 'out/mnist16-accuracy.json');
 const minutes = Number(argument('minutes', 'Infinity'));
+const overrides = JSON.parse(argument('train-options', '{}')) as Partial<typeof MNIST16_PRESET.train>;
+const tag = argument('tag', '');
+const trainOptions = { ...MNIST16_PRESET.train, ...overrides, epochs, seed, threads };
 const data = loadPresetData(MNIST16_PRESET);
-console.log(`node ${process.version}; mnist16: ${data.train.n} train, ${data.validation.n} validation, ${data.test.n} test; ${epochs} epochs, ${threads} threads, seed ${seed}`);
+console.log(`node ${process.version}; mnist16: ${data.train.n} train, ${data.validation.n} validation, ${data.test.n} test; ${epochs} epochs, ${threads} threads, seed ${seed}; overrides ${JSON.stringify(overrides)}`);
 const model = createModel(MNIST16_PRESET, seed);
 const started = performance.now();
 const epochsLog: { epoch: number; trainAccuracy: number; validationAccuracy: number; seconds: number; bumpedBatches: number }[] = [];
-const state = await train(model, data.train, data.validation, idealSubstrate, {}, { ...MNIST16_PRESET.train, epochs, seed, threads }, {
+const state = await train(model, data.train, data.validation, idealSubstrate, {}, trainOptions, {
   onEpoch(r) {
     const v = r.validation?.accuracy ?? NaN;
     epochsLog.push({ epoch: r.epoch, trainAccuracy: r.trainAccuracy, validationAccuracy: v, seconds: r.seconds, bumpedBatches: r.bumpedBatches });
@@ -43,14 +50,14 @@ const state = await train(model, data.train, data.validation, idealSubstrate, {}
   shouldStop: () => (performance.now() - started) / 60000 >= minutes,
 });
 const trainingSeconds = (performance.now() - started) / 1000;
-const test = evaluate(model, data.test, idealSubstrate, {}, MNIST16_PRESET.train.pass, seed);
+const test = evaluate(model, data.test, idealSubstrate, {}, trainOptions.pass, seed);
 console.log(
   `test accuracy ${(100 * test.accuracy).toFixed(2)}% (${Math.round(test.accuracy * data.test.n)}/${data.test.n}, model of epoch ${state.best?.epoch ?? state.epoch} of ${state.epoch}); ` +
     `${trainingSeconds.toFixed(0)} s of training (${(trainingSeconds / 60).toFixed(1)} min)`,
 );
 mkdirSync('out/models', { recursive: true });
-await saveModel(`out/models/mnist16-ideal-seed${seed}-e${epochs}.json`, model, {
+await saveModel(`out/models/mnist16-ideal-seed${seed}-e${epochs}${tag === '' ? '' : `-${tag}`}.json`, model, {
   preset: MNIST16_PRESET.name,
   training: { seed, epochsDone: state.epoch, substrate: 'ideal', substrateOptions: {}, validationAccuracy: state.best?.validationAccuracy ?? null, testAccuracy: test.accuracy, ...(state.best != null && { selectedEpoch: state.best.epoch }) },
 });
-writeFileSync(jsonPath, JSON.stringify({ seed, epochs, epochsDone: state.epoch, minutes, threads, trainingSeconds, selectedEpoch: state.best?.epoch ?? null, test: test.accuracy, epochs_log: epochsLog }, null, 2));
+writeFileSync(jsonPath, JSON.stringify({ seed, epochs, overrides, epochsDone: state.epoch, minutes, threads, trainingSeconds, selectedEpoch: state.best?.epoch ?? null, test: test.accuracy, epochs_log: epochsLog }, null, 2));
