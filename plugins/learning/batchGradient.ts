@@ -238,56 +238,51 @@ export class ParallelExecutor implements BatchExecutor {
     });
   }
 
-  async run(trial: number, inputs: Float64Array, labels: Int32Array, count: number, out: BatchSums): Promise<void> {
+  /** The task of samples [from, to) of `inputs` (trial: of the realisation; scale: of the gradient). */
+  private task(
+    kind: 'train' | 'evaluate',
+    trial: number,
+    inputs: Float64Array,
+    labels: Int32Array,
+    from: number,
+    to: number,
+    scale: number,
+  ): ChunkTask {
     const nIn = this.model.layerSizes[0];
-    const tasks = chunks(count, this.chunkSize).map(([from, to]) => {
-      const task: ChunkTask = {
-        layerSizes: this.model.layerSizes,
-        biasTimes: this.model.biasTimes,
-        neuron: this.model.neuron,
-        pass: this.pass,
-        substrate: this.substrate.name,
-        substrateOptions: this.substrateOptions,
-        seed: this.seed,
-        trial,
-        weights: this.model.weights,
-        inputs: inputs.slice(from * nIn, to * nIn),
-        labels: labels.slice(from, to),
-        count: to - from,
-        scale: 1 / count,
-        firstSample: from,
-      };
-      return this.pool.run(task) as Promise<ChunkReply>;
-    });
+    return {
+      layerSizes: this.model.layerSizes,
+      biasTimes: this.model.biasTimes,
+      neuron: this.model.neuron,
+      pass: this.pass,
+      substrate: this.substrate.name,
+      substrateOptions: this.substrateOptions,
+      seed: this.seed,
+      trial,
+      weights: this.model.weights,
+      inputs: inputs.slice(from * nIn, to * nIn),
+      labels: labels.slice(from, to),
+      count: to - from,
+      scale,
+      firstSample: from,
+      kind,
+    };
+  }
+
+  async run(trial: number, inputs: Float64Array, labels: Int32Array, count: number, out: BatchSums): Promise<void> {
+    const tasks = chunks(count, this.chunkSize).map(
+      ([from, to]) => this.pool.run(this.task('train', trial, inputs, labels, from, to, 1 / count)) as Promise<ChunkReply>,
+    );
     const replies = await Promise.all(tasks);
     clearSums(out);
     for (const r of replies) addSums(out, { grads: r.grads, silent: r.silent, loss: r.loss, correct: r.correct });
   }
 
   async forwardAll(inputs: Float64Array, labels: Int32Array, count: number, out: SampleOutcomes): Promise<void> {
-    const nIn = this.model.layerSizes[0];
     // one contiguous part per thread; each worker realises the same (seed, trial 0) network
     const part = Math.ceil(count / this.threads);
     const tasks: Promise<SampleOutcomes>[] = [];
     for (let from = 0; from < count; from += part) {
-      const to = Math.min(count, from + part);
-      const task: ChunkTask = {
-        layerSizes: this.model.layerSizes,
-        biasTimes: this.model.biasTimes,
-        neuron: this.model.neuron,
-        pass: this.pass,
-        substrate: this.substrate.name,
-        substrateOptions: this.substrateOptions,
-        seed: this.seed,
-        trial: 0,
-        weights: this.model.weights,
-        inputs: inputs.slice(from * nIn, to * nIn),
-        labels: labels.slice(from, to),
-        count: to - from,
-        scale: 1,
-        firstSample: from,
-        kind: 'evaluate',
-      };
+      const task = this.task('evaluate', 0, inputs, labels, from, Math.min(count, from + part), 1);
       tasks.push(this.pool.run(task) as Promise<SampleOutcomes>);
     }
     const replies = await Promise.all(tasks);
