@@ -306,6 +306,35 @@ describe('firstspike train / evaluate', () => {
     expect(doc.substrate_options).toEqual({ chipSeed: 2 });
   });
 
+  it('mnist16 trains on training + validation digits (8000); --hold-out-validation keeps the 1000 apart and resumes so', async () => {
+    const dir = await freshDir();
+    await expectBadInput(['train', '--preset', 'mnist16', '--train-samples', '8001', '--out', join(dir, 'm.json')], "--train-samples: the training set of 'mnist16' has only 8000 samples");
+    await expectBadInput(
+      ['train', '--preset', 'mnist16', '--hold-out-validation', '--train-samples', '7001', '--out', join(dir, 'm.json')],
+      "--train-samples: the training set of 'mnist16' has only 7000 samples",
+    );
+    const merged = await run(['train', '--preset', 'mnist16', '--epochs', '1', '--train-samples', '80', '--out', join(dir, 'merged.json'), '--checkpoint', join(dir, 'merged.ckpt')]);
+    expect(merged.code, merged.err).toBe(0);
+    expect(merged.out).toContain('80 training samples (1 batches of 80), the 1000 validation samples among them (no validation figures), 2000 test');
+    expect(merged.out).toMatch(/^epoch 1\/1 +train loss \S+ acc \S+ +lr/m);
+    expect(merged.out).not.toContain('validation loss');
+    expect((await loadModel(join(dir, 'merged.json'))).meta.training.validationAccuracy).toBeNull();
+
+    const held = ['train', '--preset', 'mnist16', '--hold-out-validation', '--train-samples', '80', '--json'];
+    const first = await run([...held, '--epochs', '1', '--out', join(dir, 'held.json'), '--checkpoint', join(dir, 'held.ckpt')]);
+    expect(first.code, first.err).toBe(0);
+    const doc = JSON.parse(first.out);
+    expect(doc.epochs[0].validation_accuracy).toBeGreaterThanOrEqual(0);
+    expect(doc.selected_epoch).toBe(1);
+    expect((await loadCheckpoint(join(dir, 'held.ckpt'))).run.holdOutValidation).toBe(true);
+    // the resumed run keeps the validation split apart without being told
+    const resumed = await run(['train', '--resume', join(dir, 'held.ckpt'), '--epochs', '2', '--out', join(dir, 'held2.json'), '--no-checkpoint']);
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(resumed.out).toContain('80 training samples (1 batches of 80), 1000 validation, 2000 test');
+    expect(resumed.out).toMatch(/^epoch 2\/2 .*validation loss/m);
+    await expectBadInput(['train', '--resume', join(dir, 'merged.ckpt'), '--epochs', '2', '--hold-out-validation'], "--hold-out-validation: the checkpoint's run trained on the validation split");
+  });
+
   it('rejects bad arguments with exit 2 and one line', async () => {
     const dir = await freshDir();
     const base = ['train', '--preset', 'yinyang', '--out', join(dir, 'm.json')];
@@ -316,7 +345,7 @@ describe('firstspike train / evaluate', () => {
     await expectBadInput([...base, '--epochs', '-3'], "--epochs: must be a whole number >= 1 (got '-3')");
     await expectBadInput([...base, '--epochs', '2.5'], "--epochs: must be a whole number >= 1 (got '2.5')");
     await expectBadInput([...base, '--train-samples', '0'], '--train-samples: must be a whole number >= 1');
-    await expectBadInput([...base, '--train-samples', '9999'], '--train-samples: the training split of \'yinyang\' has only 5000 samples');
+    await expectBadInput([...base, '--train-samples', '9999'], '--train-samples: the training set of \'yinyang\' has only 5000 samples');
     await expectBadInput([...base, '--seed', 'x'], "--seed: must be an integer in [0, 2^32) (got 'x')");
     await expectBadInput([...base, '--substrate-options', '{oops'], '--substrate-options: invalid JSON');
     await expectBadInput([...base, '--substrate-options', '{"jitter": 1}'], "--substrate-options: /substrate/jitter: unknown option for substrate 'ideal'");

@@ -85,6 +85,18 @@ describe('learning-rate schedule', () => {
     expect(learningRateAt(a, 270)).toBeCloseTo(0.005 * 0.95 ** 13 * (30 / 60), 15);
     expect(learningRateAt(a, 299)).toBeCloseTo(0.005 * 0.95 ** 14 * (1 / 60), 15);
   });
+
+  it('moves the input noise towards inputNoiseFinalSigma over the anneal, in step with the learning rate (hand-computed)', async () => {
+    const { inputNoiseSigmaAt } = await import('../plugins/learning/trainer.ts');
+    const o = { inputNoiseSigma: 0.5, inputNoiseFinalSigma: 0.2, epochs: 75, lrSchedule: { factor: 0.9, everyEpochs: 5, annealEpochs: 25 } };
+    expect(inputNoiseSigmaAt(o, 0)).toBe(0.5);
+    expect(inputNoiseSigmaAt(o, 49)).toBe(0.5); // 26 epochs left
+    expect(inputNoiseSigmaAt(o, 50)).toBeCloseTo(0.5, 15); // 25 left: the anneal's first epoch, factor 25/25
+    expect(inputNoiseSigmaAt(o, 60)).toBeCloseTo(0.2 + 0.3 * (15 / 25), 15);
+    expect(inputNoiseSigmaAt(o, 74)).toBeCloseTo(0.2 + 0.3 * (1 / 25), 15);
+    expect(inputNoiseSigmaAt({ ...o, inputNoiseFinalSigma: undefined }, 74)).toBe(0.5);
+    expect(inputNoiseSigmaAt({ ...o, lrSchedule: { factor: 0.9, everyEpochs: 5 } }, 74)).toBe(0.5);
+  });
 });
 
 describe('stopping early (shouldStop)', () => {
@@ -100,5 +112,67 @@ describe('stopping early (shouldStop)', () => {
     expect(seen).toEqual([1, 2, 3]);
     expect(state.epoch).toBe(3);
     expect(state.best?.epoch).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('weight bumping', () => {
+  // output neuron 0 gets only strongly negative weights: it is silent for every sample, so the output layer
+  // (limit 0) is bumped in every batch; the hidden layer (limit 1) never is
+  const quietModel = () => {
+    const model = createModel(YINYANG_PRESET, 9);
+    const w = model.weights[1];
+    const size = model.layerSizes[2];
+    for (let j = 0; j < w.length / size; j++) w[j * size] = -1;
+    return model;
+  };
+  const run = async (batchSize: number, weightBumping: Parameters<typeof train>[5]['weightBumping']) => {
+    const model = quietModel();
+    await train(model, first(data.train, 150), null, idealSubstrate, {}, { ...YINYANG_PRESET.train, epochs: 1, batchSize, seed: 9, keepBest: false, weightBumping });
+    return model.weights;
+  };
+  const before = quietModel().weights;
+  const rows = before[1].length / 3;
+
+  it('raises the input weights of the silent neurons only and skips the step; the bump doubles on consecutive batches (hand-computed)', async () => {
+    const one = await run(150, { value: 0.01, maxSilentFraction: [1, 0] });
+    expect(Array.from(one[0])).toEqual(Array.from(before[0]));
+    for (let j = 0; j < rows; j++) {
+      expect(one[1][j * 3]).toBe(-1 + 0.01);
+      expect(one[1][j * 3 + 1]).toBe(before[1][j * 3 + 1]);
+      expect(one[1][j * 3 + 2]).toBe(before[1][j * 3 + 2]);
+    }
+    const two = await run(75, { value: 0.01, maxSilentFraction: [1, 0] });
+    for (let j = 0; j < rows; j++) expect(two[1][j * 3]).toBeCloseTo(-1 + 0.01 + 0.02, 14);
+  });
+
+  it('with stepToo also takes the Adam step: bumped weights plus the step of the run without bumping', async () => {
+    const stepped = await run(150, null);
+    const both = await run(150, { value: 0.01, maxSilentFraction: [1, 0], stepToo: true });
+    let moved = 0;
+    for (let l = 0; l < 2; l++) {
+      for (let k = 0; k < before[l].length; k++) {
+        const step = stepped[l][k] - before[l][k];
+        if (Math.abs(step) > 1e-6) moved++;
+        const bump = l === 1 && k % 3 === 0 ? 0.01 : 0;
+        expect(both[l][k]).toBeCloseTo(before[l][k] + bump + step, 12);
+      }
+    }
+    // the step is a real one (Adam's first step moves every weight with a gradient by about the learning rate)
+    expect(moved).toBeGreaterThan(100);
+  });
+});
+
+describe('training on the validation split too (trainingSets)', () => {
+  it('joins training then validation samples, times and labels unchanged; holdOutValidation and plain presets keep them apart', async () => {
+    const { trainingSets } = await import('../plugins/learning/experiment.ts');
+    const joined = trainingSets({ ...YINYANG_PRESET, trainOnValidation: true }, data);
+    expect(joined.validation).toBeNull();
+    expect(joined.train.n).toBe(6000);
+    expect(Array.from(joined.train.times.subarray(0, 5000 * 5))).toEqual(Array.from(data.train.times));
+    expect(Array.from(joined.train.times.subarray(5000 * 5))).toEqual(Array.from(data.validation.times));
+    expect(Array.from(joined.train.labels.subarray(5000))).toEqual(Array.from(data.validation.labels));
+    const held = trainingSets({ ...YINYANG_PRESET, trainOnValidation: true }, data, true);
+    expect([held.train, held.validation]).toEqual([data.train, data.validation]);
+    expect(trainingSets(YINYANG_PRESET, data).validation).toBe(data.validation);
   });
 });

@@ -34,6 +34,7 @@ export function startCommand(io: CliIo): Command {
         checkpoint: null,
         trainSamples: null,
         dataDir: null,
+        holdOutValidation: false,
         resume: null,
         json: false,
         threads: 1,

@@ -6,7 +6,7 @@ import { ConfigError } from '../../core/config/index.ts';
 import { getSubstrate, substrateNames } from '../../core/substrate/registry.ts';
 import type { Substrate } from '../../core/substrate/substrate.ts';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from '../../plugins/learning/checkpoint.ts';
-import { createModel, loadPresetData, type PresetData } from '../../plugins/learning/experiment.ts';
+import { createModel, loadPresetData, trainingSets, type PresetData } from '../../plugins/learning/experiment.ts';
 import { formatDocument, saveModel, type ModelMeta } from '../../plugins/learning/modelFile.ts';
 import { PRESETS, type Preset } from '../../plugins/learning/presets.ts';
 import { evaluate, train, type EncodedSet, type EpochReport, type Evaluation, type TrainState } from '../../plugins/learning/trainer.ts';
@@ -207,6 +207,8 @@ export interface TrainRun {
   readonly checkpoint: string | null;
   readonly trainSamples: number | null;
   readonly dataDir: string | null;
+  /** Keep the validation split apart even when the preset trains on it (`Preset.trainOnValidation`). */
+  readonly holdOutValidation: boolean;
   readonly resume: { readonly path: string; readonly checkpoint: Checkpoint } | null;
   readonly json: boolean;
   /** Worker threads for the minibatches (results are bit-identical for any count). */
@@ -252,10 +254,11 @@ export async function runTraining(io: CliIo, run: TrainRun): Promise<TrainSummar
   await checkWritableDir('--out', run.out, run.createFolders);
   if (run.checkpoint !== null) await checkWritableDir('--checkpoint', run.checkpoint, run.createFolders);
   const data = presetData(preset, run.dataDir);
-  if (run.trainSamples !== null && run.trainSamples > data.train.n) {
-    throw new UsageError(`--train-samples: the training split of '${preset.name}' has only ${data.train.n} samples (got ${run.trainSamples})`);
+  const sets = trainingSets(preset, data, run.holdOutValidation);
+  if (run.trainSamples !== null && run.trainSamples > sets.train.n) {
+    throw new UsageError(`--train-samples: the training set of '${preset.name}' has only ${sets.train.n} samples (got ${run.trainSamples})`);
   }
-  const trainSet = run.trainSamples === null ? data.train : firstSamples(data.train, run.trainSamples);
+  const trainSet = run.trainSamples === null ? sets.train : firstSamples(sets.train, run.trainSamples);
   const resumed = run.resume?.checkpoint ?? null;
   const model = resumed?.model ?? createModel(preset, seed);
   const state: TrainState | undefined = resumed?.state;
@@ -270,7 +273,8 @@ export async function runTraining(io: CliIo, run: TrainRun): Promise<TrainSummar
   };
   say(
     `training '${preset.name}' (${preset.description}) on substrate '${substrate.name}'${optionsText}, seed ${seed}\n` +
-      `  ${trainSet.n} training samples (${batches} batches of ${options.batchSize}), ${data.validation.n} validation, ` +
+      `  ${trainSet.n} training samples (${batches} batches of ${options.batchSize}), ` +
+      (sets.validation === null ? `the ${data.validation.n} validation samples among them (no validation figures), ` : `${sets.validation.n} validation, `) +
       `${data.test.n} test; ${run.epochs} epochs\n`,
   );
   if (run.resume !== null) say(`  resuming from '${run.resume.path}' after epoch ${firstEpoch}\n`);
@@ -299,7 +303,7 @@ export async function runTraining(io: CliIo, run: TrainRun): Promise<TrainSummar
     finalState = await train(
       model,
       trainSet,
-      data.validation,
+      sets.validation,
       substrate,
       substrateOptions,
       options,
@@ -315,7 +319,7 @@ export async function runTraining(io: CliIo, run: TrainRun): Promise<TrainSummar
             const checkpoint: Checkpoint = {
               model,
               meta: meta(st.epoch),
-              run: { epochs: run.epochs, trainSamples: run.trainSamples, dataDir: run.dataDir },
+              run: { epochs: run.epochs, trainSamples: run.trainSamples, dataDir: run.dataDir, holdOutValidation: run.holdOutValidation },
               state: st,
             };
             await saveCheckpoint(run.checkpoint, checkpoint).catch((error: unknown) => {
@@ -399,6 +403,7 @@ interface TrainCliOptions {
   resume?: string;
   dataDir?: string;
   trainSamples?: string;
+  holdOutValidation?: boolean;
   threads?: string;
   json?: boolean;
 }
@@ -448,6 +453,9 @@ async function resolveTrainRun(opts: TrainCliOptions): Promise<TrainRun> {
     if (chipSeed !== undefined) sameAsCheckpoint('chip-seed', chipSeed, t.substrateOptions.chipSeed);
     sameAsCheckpoint('train-samples', trainSamples, checkpoint.run.trainSamples);
     sameAsCheckpoint('data-dir', opts.dataDir, checkpoint.run.dataDir);
+    if (opts.holdOutValidation === true && checkpoint.run.holdOutValidation !== true) {
+      throw new UsageError('--hold-out-validation: the checkpoint\'s run trained on the validation split (a resumed run keeps its settings; drop the option)');
+    }
     if (epochs !== undefined && epochs < checkpoint.state.epoch) {
       throw new UsageError(`--epochs: the checkpoint has ${checkpoint.state.epoch} epochs done already (got ${epochs})`);
     }
@@ -479,6 +487,7 @@ async function resolveTrainRun(opts: TrainCliOptions): Promise<TrainRun> {
     checkpoint,
     trainSamples: trainSamples ?? resume?.checkpoint.run.trainSamples ?? null,
     dataDir: opts.dataDir ?? resume?.checkpoint.run.dataDir ?? null,
+    holdOutValidation: opts.holdOutValidation === true || resume?.checkpoint.run.holdOutValidation === true,
     resume,
     json: opts.json === true,
     threads: opts.threads === undefined ? 1 : integerOption('threads', opts.threads, 1, 256, 'a whole number >= 1'),
@@ -504,6 +513,7 @@ export function trainCommand(io: CliIo): Command {
     .option('--resume <checkpoint>', 'continue a run from its checkpoint (same settings; --epochs may raise the total)')
     .option('--data-dir <dir>', 'MNIST IDX files to use instead of the built-in digits (mnist16 only)')
     .option('--train-samples <n>', 'use only the first N training samples (quick runs, tests)')
+    .option('--hold-out-validation', 'keep the validation split apart (per-epoch validation figures, model selection) for presets that train on it (mnist16)')
     .option('--threads <n>', 'worker threads for the minibatches (default 1; the weights do not depend on it)')
     .option('--json', 'print a JSON summary (per-epoch figures, test accuracy) instead of text')
     .action(async (opts: TrainCliOptions) => {

@@ -41,6 +41,8 @@ export interface RunSettings {
   readonly trainSamples: number | null;
   /** MNIST IDX directory; null for the built-in data. */
   readonly dataDir: string | null;
+  /** The validation split was kept apart although the preset trains on it (`trainingSets`); absent = false. */
+  readonly holdOutValidation?: boolean;
 }
 
 export interface Checkpoint {
@@ -71,6 +73,7 @@ export const CHECKPOINT_SCHEMA = {
         epochs: { type: 'integer', minimum: 1 },
         train_samples: { type: ['integer', 'null'], minimum: 1 },
         data_dir: { type: ['string', 'null'] },
+        hold_out_validation: { type: 'boolean' },
       },
     },
     state: {
@@ -105,7 +108,7 @@ export function checkpointToDocument(checkpoint: Checkpoint): Record<string, unk
     format: CHECKPOINT_FORMAT,
     version: CHECKPOINT_VERSION,
     model: modelToDocument(model, meta),
-    run: { epochs: run.epochs, train_samples: run.trainSamples, data_dir: run.dataDir },
+    run: { epochs: run.epochs, train_samples: run.trainSamples, data_dir: run.dataDir, ...(run.holdOutValidation === true && { hold_out_validation: true }) },
     state: {
       epoch: state.epoch,
       batch: state.batch,
@@ -131,7 +134,7 @@ export function checkpointFromDocument(doc: unknown): Checkpoint {
   if (!validate(doc)) throw ajvError(validate.errors, '/');
   const d = doc as {
     model: unknown;
-    run: { epochs: number; train_samples: number | null; data_dir: string | null };
+    run: { epochs: number; train_samples: number | null; data_dir: string | null; hold_out_validation?: boolean };
     state: {
       epoch: number;
       batch: number;
@@ -163,7 +166,7 @@ export function checkpointFromDocument(doc: unknown): Checkpoint {
   return {
     model,
     meta,
-    run: { epochs: d.run.epochs, trainSamples: d.run.train_samples, dataDir: d.run.data_dir },
+    run: { epochs: d.run.epochs, trainSamples: d.run.train_samples, dataDir: d.run.data_dir, holdOutValidation: d.run.hold_out_validation === true },
     state: {
       epoch: d.state.epoch,
       batch: d.state.batch,

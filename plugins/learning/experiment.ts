@@ -48,6 +48,30 @@ export function loadPresetData(preset: Preset, dataDir?: string): PresetData {
   };
 }
 
+/** `a` followed by `b` (same inputs and classes): one set of a.n + b.n samples. */
+export function concatEncodedSets(a: EncodedSet, b: EncodedSet): EncodedSet {
+  if (a.inputs !== b.inputs || a.classes !== b.classes) {
+    throw new Error(`cannot join sets of ${a.inputs} and ${b.inputs} inputs, ${a.classes} and ${b.classes} classes`);
+  }
+  const times = new Float64Array(a.times.length + b.times.length);
+  times.set(a.times);
+  times.set(b.times, a.times.length);
+  const labels = new Int32Array(a.n + b.n);
+  labels.set(a.labels);
+  labels.set(b.labels, a.n);
+  return { n: a.n + b.n, inputs: a.inputs, times, labels, classes: a.classes };
+}
+
+/**
+ * What a preset trains on and validates with: the training split and the validation split, or, when the
+ * preset says `trainOnValidation` (and `holdOutValidation` does not overrule it), the training split
+ * followed by the validation split and no validation set (no validation figures, no model selection).
+ */
+export function trainingSets(preset: Preset, data: PresetData, holdOutValidation = false): { train: EncodedSet; validation: EncodedSet | null } {
+  if (preset.trainOnValidation === true && !holdOutValidation) return { train: concatEncodedSets(data.train, data.validation), validation: null };
+  return { train: data.train, validation: data.validation };
+}
+
 /** A freshly initialised model of a preset (weights from the `init` stream of `seed`). */
 export function createModel(preset: Preset, seed: number): LayeredModel {
   return {

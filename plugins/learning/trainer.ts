@@ -52,11 +52,18 @@ export interface TrainOptions {
   /**
    * Weight bumping (paper heuristic): after a batch, if the fraction of (sample, neuron) pairs of layer l
    * with no spike exceeds `maxSilentFraction[l - 1]`, every weight into a neuron that was silent in that
-   * batch grows by `value`.
+   * batch grows by `value`. The batch's gradient step is skipped (as in the paper's code) unless
+   * `stepToo` is true, in which case the step is taken on the bumped weights.
    */
-  readonly weightBumping: { readonly value: number; readonly maxSilentFraction: readonly number[] } | null;
+  readonly weightBumping: { readonly value: number; readonly maxSilentFraction: readonly number[]; readonly stepToo?: boolean } | null;
   /** Gaussian jitter added to input spike times during training (tau_syn units; 0 = off). */
   readonly inputNoiseSigma: number;
+  /**
+   * Input noise at the end of the learning-rate anneal (`lrSchedule.annealEpochs`): over the anneal the
+   * sigma goes linearly from `inputNoiseSigma` towards this value, so that the last epochs fit inputs closer
+   * to the clean ones the network is tested on. Absent: the noise stays at `inputNoiseSigma`.
+   */
+  readonly inputNoiseFinalSigma?: number;
   /**
    * Random translation of image inputs during training (see InputShift; applied before the noise); absent
    * or null = off. The moves of epoch e come from their own named stream.
@@ -227,6 +234,7 @@ export async function train(
     for (let epoch = state.epoch; epoch < options.epochs; epoch++) {
       const started = performance.now();
       const lr = learningRateAt(options, epoch);
+      const sigma = inputNoiseSigmaAt(options, epoch);
       // Fisher-Yates shuffle from this epoch's stream
       const shuffle = randomStream(options.seed, `shuffle/epoch${epoch}`);
       for (let k = 0; k < order.length; k++) order[k] = k;
@@ -263,7 +271,7 @@ export async function train(
           for (let j = 0; j < nIn; j++) {
             let t = source[at + j];
             // Gaussian jitter, negative times reflected (as the paper's code does)
-            if (options.inputNoiseSigma > 0) t = Math.abs(t + options.inputNoiseSigma * normalDraw(noise));
+            if (sigma > 0) t = Math.abs(t + sigma * normalDraw(noise));
             batchInputs[q * nIn + j] = t;
           }
         }
@@ -272,7 +280,7 @@ export async function train(
         const bumped =
           options.weightBumping !== null && bumpSilentNeurons(model, sums.silent, count, options.weightBumping, bump) >= 0;
         if (bumped) bumpedBatches++;
-        else adam.update(model.weights, sums.grads, lr);
+        if (!bumped || options.weightBumping?.stepToo === true) adam.update(model.weights, sums.grads, lr);
         clampWeightsToSubstrate(model, substrate, substrateOptions);
         lossSum += sums.loss;
         correct += sums.correct;
@@ -321,6 +329,19 @@ export function learningRateAt(options: Pick<TrainOptions, 'learningRate' | 'lrS
   const step = options.learningRate * factor ** Math.floor(epoch / everyEpochs);
   const left = options.epochs - epoch;
   return annealEpochs > 0 && left < annealEpochs ? (step * left) / annealEpochs : step;
+}
+
+/** The input-noise sigma of epoch `epoch` (from 0): `inputNoiseSigma`, moved towards `inputNoiseFinalSigma` over the anneal. */
+export function inputNoiseSigmaAt(
+  options: Pick<TrainOptions, 'inputNoiseSigma' | 'inputNoiseFinalSigma' | 'lrSchedule' | 'epochs'>,
+  epoch: number,
+): number {
+  const annealEpochs = options.lrSchedule.annealEpochs ?? 0;
+  const left = options.epochs - epoch;
+  const final = options.inputNoiseFinalSigma;
+  if (final === undefined || annealEpochs <= 0 || left >= annealEpochs) return options.inputNoiseSigma;
+  // the same fraction as the learning rate's anneal: left / annealEpochs of the way from final to the start
+  return final + ((options.inputNoiseSigma - final) * left) / annealEpochs;
 }
 
 /**
