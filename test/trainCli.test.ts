@@ -315,7 +315,7 @@ describe('firstspike train / evaluate', () => {
     );
     const merged = await run(['train', '--preset', 'mnist16', '--epochs', '1', '--train-samples', '80', '--out', join(dir, 'merged.json'), '--checkpoint', join(dir, 'merged.ckpt')]);
     expect(merged.code, merged.err).toBe(0);
-    expect(merged.out).toContain('80 training samples (1 batches of 80), the 1000 validation samples among them (no validation figures), 2000 test');
+    expect(merged.out).toContain('80 training samples (1 batches of 80), the validation split is part of the training set (no validation figures), 2000 test');
     expect(merged.out).toMatch(/^epoch 1\/1 +train loss \S+ acc \S+ +lr/m);
     expect(merged.out).not.toContain('validation loss');
     expect((await loadModel(join(dir, 'merged.json'))).meta.training.validationAccuracy).toBeNull();

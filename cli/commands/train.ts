@@ -274,7 +274,7 @@ export async function runTraining(io: CliIo, run: TrainRun): Promise<TrainSummar
   say(
     `training '${preset.name}' (${preset.description}) on substrate '${substrate.name}'${optionsText}, seed ${seed}\n` +
       `  ${trainSet.n} training samples (${batches} batches of ${options.batchSize}), ` +
-      (sets.validation === null ? `the ${data.validation.n} validation samples among them (no validation figures), ` : `${sets.validation.n} validation, `) +
+      (sets.validation === null ? `the validation split is part of the training set (no validation figures), ` : `${sets.validation.n} validation, `) +
       `${data.test.n} test; ${run.epochs} epochs\n`,
   );
   if (run.resume !== null) say(`  resuming from '${run.resume.path}' after epoch ${firstEpoch}\n`);

@@ -100,7 +100,7 @@ export const YINYANG_CHIP_PRESET: Preset = {
     { mean: 1.5 / 5, std: 0.8 / Math.sqrt(5) },
     { mean: 0.5, std: 0.8 },
   ],
-  train: { ...YINYANG_PRESET.train, weightBumping: { value: 0.0005, maxSilentFraction: [0.3, 0], stepToo: false } },
+  train: { ...YINYANG_PRESET.train, weightBumping: { ...YINYANG_PRESET.train.weightBumping!, stepToo: false } },
 };
 
 /**
