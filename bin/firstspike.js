@@ -1,7 +1,4 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader (a runtime dependency), so no build step is needed.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../cli/main.ts');
+// The command line: runs the compiled CLI in dist/ (built by `npm run build`, which `npm ci` runs too).
+const { main } = await import('../dist/cli/main.js');
 process.exitCode = await main(process.argv.slice(2));

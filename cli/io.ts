@@ -17,6 +17,12 @@ export const processIo: CliIo = {
 /** An error the user can fix (bad input); the CLI prints its message on one line and exits with 2. */
 export class UsageError extends Error {}
 
+/**
+ * Thrown when `firstspike validate` ran but failed (disagreements, or max |difference| >= --tol); the CLI
+ * exits with 1. Its message is the one-line verdict.
+ */
+export class ValidationFailedError extends Error {}
+
 /** Writes a file so that readers never see a partial one: a temp file in the same folder, then rename. */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
   const temp = `${path}.${process.pid}.tmp`;

@@ -1,13 +1,6 @@
-import { Command, CommanderError } from 'commander';
-import '../index.ts';
-import { ConfigError } from '../core/config/index.ts';
-import { demoCommand } from './commands/demo.ts';
-import { evaluateCommand } from './commands/evaluate.ts';
-import { simulateCommand } from './commands/simulate.ts';
-import { startCommand } from './commands/start.ts';
-import { trainCommand } from './commands/train.ts';
-import { ValidationFailedError, validateCommand } from './commands/validate.ts';
-import { processIo, UsageError, type CliIo } from './io.ts';
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError } from '../core/config/configError.ts';
+import { processIo, UsageError, ValidationFailedError, type CliIo } from './io.ts';
 
 /** Exit code for bad input (config, arguments, files). */
 export const EXIT_BAD_INPUT = 2;
@@ -17,21 +10,78 @@ function oneLine(message: string): string {
   return message.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
-function program(io: CliIo): Command {
+/**
+ * A command of the CLI: its name, arguments and one-line summary for the root's help, and a loader of
+ * its module. Only the command being run is loaded (with the package entry, which registers the built-in
+ * substrates), so `firstspike --help` and a small `simulate` start fast (docs/benchmarks.md). A new
+ * command is one entry here, its module in cli/commands/<name>.ts.
+ */
+interface CommandEntry {
+  readonly name: string;
+  readonly args?: string;
+  readonly summary: string;
+  readonly load: (io: CliIo) => Promise<Command>;
+}
+
+const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'simulate',
+    args: '<config>',
+    summary: 'simulate a network given as a JSON config and write its spikes and traces',
+    load: async (io) => (await import('./commands/simulate.ts')).simulateCommand(io),
+  },
+  {
+    name: 'demo',
+    summary: 'simulate the built-in 1000-neuron network and print a spike summary',
+    load: async (io) => (await import('./commands/demo.ts')).demoCommand(io),
+  },
+  {
+    name: 'validate',
+    summary: 'compare closed-form first-spike times with the event engine on random networks',
+    load: async (io) => (await import('./commands/validate.ts')).validateCommand(io),
+  },
+  {
+    name: 'train',
+    summary: 'train a network on a preset (Yin-Yang, MNIST) with first-spike-time gradients',
+    load: async (io) => (await import('./commands/train.ts')).trainCommand(io),
+  },
+  {
+    name: 'evaluate',
+    summary: 'evaluate a trained model file: accuracy, confusion matrix, spike statistics',
+    load: async (io) => (await import('./commands/evaluate.ts')).evaluateCommand(io),
+  },
+  {
+    name: 'start',
+    summary: "train Yin-Yang with the paper's network for a minute and print the test accuracy",
+    load: async (io) => (await import('./commands/start.ts')).startCommand(io),
+  },
+];
+
+/** The command `argv` runs (`help <name>` included), or undefined for the root's own options and help. */
+function invokedCommand(argv: readonly string[]): CommandEntry | undefined {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const name = words[0] === 'help' ? words[1] : words[0];
+  return COMMANDS.find((c) => c.name === name);
+}
+
+/** A command's stand-in for the root's help: name, arguments and summary, without loading its module. */
+function placeholder(entry: CommandEntry): Command {
+  // a hidden option, so that the root's list shows "[options]" as it does for the loaded command
+  const cmd = new Command(entry.name).summary(entry.summary).addOption(new Option('--options').hideHelp());
+  return entry.args === undefined ? cmd : cmd.arguments(entry.args);
+}
+
+async function program(io: CliIo, argv: readonly string[]): Promise<Command> {
   const root = new Command('firstspike')
     .description('exact event-driven simulation of spiking networks with first-spike-time learning')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
-  for (const cmd of [
-    simulateCommand(io),
-    demoCommand(io),
-    validateCommand(io),
-    trainCommand(io),
-    evaluateCommand(io),
-    startCommand(io),
-  ]) {
+  const invoked = invokedCommand(argv);
+  if (invoked !== undefined) await import('../index.ts');
+  for (const entry of COMMANDS) {
+    const cmd = entry === invoked ? await entry.load(io) : placeholder(entry);
     cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
     root.addCommand(cmd);
   }
@@ -44,7 +94,7 @@ function program(io: CliIo): Command {
  */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   try {
-    await program(io).parseAsync([...argv], { from: 'user' });
+    await (await program(io, argv)).parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {

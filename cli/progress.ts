@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressModule from 'cli-progress';
 import type { CliIo } from './io.ts';
 
 /** A progress reporter: a cli-progress bar on an interactive terminal, silence otherwise. */
@@ -10,6 +11,8 @@ export interface Progress {
 /** Starts a bar over `total` units (shown only when stderr is a terminal). */
 export function startProgress(io: CliIo, total: number, label: string, unit: string): Progress {
   if (!io.interactive) return { update: () => undefined, stop: () => undefined };
+  // loaded only for a terminal: it is a good part of a short run's start-up (docs/benchmarks.md)
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof cliProgressModule;
   const bar = new cliProgress.SingleBar(
     {
       format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted}`,

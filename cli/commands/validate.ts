@@ -19,17 +19,13 @@ import {
   type ValidationResult,
 } from '../../core/validation/index.ts';
 import { idealSubstrate } from '../../substrates/ideal/index.ts';
-import { UsageError, writeFileAtomic, type CliIo } from '../io.ts';
+import { UsageError, ValidationFailedError, writeFileAtomic, type CliIo } from '../io.ts';
 import { startProgress } from '../progress.ts';
 
 /** The engine `firstspike validate` checks: the exact engine on the ideal substrate. */
 export const idealEngine: EngineRunner = (spec) => simulate(spec, { substrate: idealSubstrate });
 
-/**
- * Thrown when the validation ran but failed (disagreements, or max |difference| >= --tol); the CLI
- * exits with 1. Its message is the one-line verdict.
- */
-export class ValidationFailedError extends Error {}
+export { ValidationFailedError };
 
 interface ValidateOptions {
   cases: string;

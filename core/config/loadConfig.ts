@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import {
   PYNN_IF_CURR_EXP_DEFAULTS,
   lifParamArrays,
@@ -19,8 +19,8 @@ import { exponentialDraw, randomStream } from '../rng.ts';
 import type { SimulationSpec, SubstrateChoice } from '../simulation.ts';
 import { ConfigError, childPointer, jsonPointer } from './configError.ts';
 import { checkConnector, generateConnections, type ConnectorEnds } from './connectors.ts';
+import { configSchemaValidator } from './schemaValidator.ts';
 import {
-  CONFIG_SCHEMA,
   type FirstspikeConfig,
   type IfCurrExpConfig,
   type IfCurrExpParamsConfig,
@@ -221,24 +221,6 @@ export async function loadConfigFile(path: string, options: LoadOptions): Promis
 // ---------------------------------------------------------------------------------------------------
 // Schema validation and the translation of ajv's errors into one-liners
 // ---------------------------------------------------------------------------------------------------
-
-let compiled: ValidateFunction | undefined;
-
-function schemaValidator(): ValidateFunction {
-  if (compiled === undefined) {
-    const ajv = new Ajv({
-      allErrors: false,
-      verbose: true, // gives parentSchema and data in errors, used for the messages
-      discriminator: true,
-      allowUnionTypes: true,
-      strict: true,
-      strictRequired: false, // "required: [type]" sits beside the discriminator's oneOf
-      strictTuples: false, // from_list entries are [pre, post] or [pre, post, weight]
-    });
-    compiled = ajv.compile(CONFIG_SCHEMA as object);
-  }
-  return compiled;
-}
 
 /** Rejects NaN and +-Infinity anywhere (JSON cannot hold them, but objects from library code can). */
 function checkFiniteNumbers(value: unknown, path: string): void {
@@ -727,7 +709,7 @@ export function buildSimulation(config: unknown, options: LoadOptions): Simulati
 
 function buildValidated(config: unknown, options: LoadOptions): SimulationSpec {
   checkFiniteNumbers(config, '/');
-  const validate = schemaValidator();
+  const validate = configSchemaValidator();
   if (!validate(config)) throw translateAjvError(validate.errors ?? []);
   const cfg = config as FirstspikeConfig;
   const seed = cfg.seed ?? 0;

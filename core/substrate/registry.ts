@@ -1,6 +1,13 @@
 import type { Substrate } from './substrate.ts';
 
-const substrates = new Map<string, Substrate>();
+/**
+ * The registry lives on `globalThis` under a `Symbol.for` key, so that every copy of this module in a
+ * process shares it: the compiled package and its TypeScript sources, two installed copies of firstspike,
+ * and a plugin that imports firstspike from somewhere else.
+ */
+const REGISTRY_KEY = Symbol.for('firstspike.substrateRegistry');
+const registryHolder = globalThis as typeof globalThis & { [REGISTRY_KEY]?: Map<string, Substrate> };
+const substrates: Map<string, Substrate> = (registryHolder[REGISTRY_KEY] ??= new Map<string, Substrate>());
 
 /**
  * Makes a substrate available by name to configs, the CLI and `simulate`. A third-party package calls

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { realiseContext } from '../../core/engine/simulate.ts';
 import type { SimulationSpec } from '../../core/simulation.ts';
@@ -193,6 +195,8 @@ export interface ChunkTask {
   readonly pass: PassOptions;
   readonly substrate: string;
   readonly substrateOptions: Readonly<Record<string, unknown>>;
+  /** Modules (absolute URLs) the worker imports before its first task: plugins that register substrates. */
+  readonly workerModules: readonly string[];
   readonly seed: number;
   readonly trial: number;
   readonly weights: Float64Array[];
@@ -214,9 +218,21 @@ export interface ChunkReply {
 }
 
 /**
- * Worker threads (piscina) over the chunks of each batch. Workers load the package entry (index.ts), so
- * only substrates registered there (the built-in ones) can be used; the trainer falls back to one thread
- * for others.
+ * The worker module and the Node options that run it. From dist/ (the package as installed) it is the
+ * compiled trainWorker.js, run by plain Node. From the TypeScript sources (tests under vitest, tsx) it is
+ * trainWorker.ts, run through tsx's loader, resolved from this package (a devDependency) rather than
+ * from the current directory, which may have no tsx.
+ */
+function workerEntry(): { filename: string; execArgv: string[] } {
+  if (!import.meta.url.endsWith('.ts')) return { filename: new URL('./trainWorker.js', import.meta.url).href, execArgv: [] };
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return { filename: new URL('./trainWorker.ts', import.meta.url).href, execArgv: ['--import', tsx] };
+}
+
+/**
+ * Worker threads (piscina) over the chunks of each batch. Workers load the package entry (the built-in
+ * substrates) and `workerModules` (plugins that register other substrates), then look the substrate up
+ * by name in their own registry.
  */
 export class ParallelExecutor implements BatchExecutor {
   private readonly pool: Piscina;
@@ -229,13 +245,9 @@ export class ParallelExecutor implements BatchExecutor {
     readonly seed: number,
     readonly chunkSize: number,
     readonly threads: number,
+    readonly workerModules: readonly string[] = [],
   ) {
-    this.pool = new Piscina({
-      filename: new URL('./trainWorker.ts', import.meta.url).href,
-      execArgv: ['--import', 'tsx'],
-      minThreads: threads,
-      maxThreads: threads,
-    });
+    this.pool = new Piscina({ ...workerEntry(), minThreads: threads, maxThreads: threads });
   }
 
   /** The task of samples [from, to) of `inputs` (trial: of the realisation; scale: of the gradient). */
@@ -256,6 +268,7 @@ export class ParallelExecutor implements BatchExecutor {
       pass: this.pass,
       substrate: this.substrate.name,
       substrateOptions: this.substrateOptions,
+      workerModules: this.workerModules,
       seed: this.seed,
       trial,
       weights: this.model.weights,

@@ -71,10 +71,16 @@ export interface TrainOptions {
   readonly inputShift?: InputShift | null;
   /**
    * Worker threads for the minibatches (default 1). Results are bit-identical for any number: a batch is
-   * summed in fixed chunks of `chunkSize` samples added in order. Only substrates registered by the
-   * package entry run in workers; others fall back to one thread.
+   * summed in fixed chunks of `chunkSize` samples added in order. A substrate runs in workers when it is
+   * the one registered under its name: the built-in ones, and those registered by `workerModules`;
+   * a substrate object that is not registered falls back to one thread.
    */
   readonly threads?: number;
+  /**
+   * Modules (absolute URLs, e.g. `import.meta.resolve('./mySubstrate.mjs')`) every worker thread imports
+   * before its first task: the plugins that register the substrate being trained. Default none.
+   */
+  readonly workerModules?: readonly string[];
   /** Samples per chunk of a batch (default 50). Changing it changes rounding, not the mathematics. */
   readonly chunkSize?: number;
   /**
@@ -224,7 +230,7 @@ export async function train(
   const builtIn = isBuiltInSubstrate(substrate);
   const executor: BatchExecutor =
     threads > 1 && builtIn
-      ? new ParallelExecutor(model, options.pass, substrate, substrateOptions, options.seed, chunkSize, threads)
+      ? new ParallelExecutor(model, options.pass, substrate, substrateOptions, options.seed, chunkSize, threads, options.workerModules)
       : new SerialExecutor(model, options.pass, substrate, substrateOptions, options.seed, chunkSize);
 
   const validationOutcomes = validationSet === null ? null : emptySampleOutcomes(validationSet.n);
