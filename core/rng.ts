@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 
 /**
- * A reproducible stream of uniform numbers in [0, 1). One stream per purpose (design.md section 2):
+ * A reproducible stream of uniform numbers in [0, 1). One stream per purpose (docs/design.md section 2):
  * `connectivity`, `weights`, `input`, `chip`, `trial`, `data`, `init`, ... so that drawing more numbers
  * for one purpose never shifts another's.
  */

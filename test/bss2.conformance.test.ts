@@ -10,7 +10,7 @@
  */
 import { describe } from 'vitest';
 import { bss2Substrate, BSS2_ALL_OFF } from '../substrates/bss2/index.ts';
-import { substrateConformance } from '../testing/index.ts';
+import { substrateConformance } from '../testing/vitest.ts';
 
 describe('bss2, everything off', () => {
   substrateConformance(bss2Substrate, { substrateOptions: BSS2_ALL_OFF, seed: 7 });

@@ -205,7 +205,7 @@ interface Fixture {
 }
 
 const fixture = JSON.parse(
-  readFileSync(new URL('../../shared/fixtures/ttfs_vectors.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('./fixtures/ttfs_vectors.json', import.meta.url), 'utf8'),
 ) as Fixture;
 
 function paramsFromFixture(p: FixtureParams): LifParams {

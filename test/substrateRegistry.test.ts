@@ -19,7 +19,7 @@ import {
   type Network,
   type Substrate,
 } from '../index.ts';
-import { substrateConformance } from '../testing/index.ts';
+import { substrateConformance } from '../testing/vitest.ts';
 // independent check of the expected spike times: the Lambert W closed form (not part of the public API)
 import { closedFormFirstSpikeTime } from '../core/closedForm/firstSpikeTime.ts';
 

@@ -20,11 +20,11 @@ import {
   resolveConformanceOptions,
   skipReason,
   smallNetworkArbitrary,
-  substrateConformance,
   weightMatrixArbitrary,
   type CrossingCase,
   type DrivenNetworkCase,
 } from '../testing/index.ts';
+import { substrateConformance } from '../testing/vitest.ts';
 
 // The suite itself, as a user runs it: every check passes on the ideal substrate.
 substrateConformance(idealSubstrate);

@@ -105,7 +105,7 @@ describe('TTFS gradient from spike times (implicit function theorem)', () => {
         const dtdw = new Float64Array(n);
         const dtdtin = new Float64Array(n);
         ttfsGradient(gradientConstants(p), tSpike, times, weights, n, dtdw, dtdtin);
-        // causal sums of the closed form (design.md section 1), threshold condition g_l (v_thresh - E_l) = c
+        // causal sums of the closed form (docs/design.md section 1), threshold condition g_l (v_thresh - E_l) = c
         let A = 0;
         let B = 0;
         for (let i = 0; i < n; i++) {
@@ -123,8 +123,8 @@ describe('TTFS gradient from spike times (implicit function theorem)', () => {
     );
   });
 
-  it('reproduces the reference vectors of ../shared/fixtures/ttfs_vectors.json (times 1e-5, gradients 1e-4)', () => {
-    const fixture = JSON.parse(readFileSync(new URL('../../shared/fixtures/ttfs_vectors.json', import.meta.url), 'utf8')) as Record<
+  it('reproduces the reference vectors of test/fixtures/ttfs_vectors.json (times 1e-5, gradients 1e-4)', () => {
+    const fixture = JSON.parse(readFileSync(new URL('./fixtures/ttfs_vectors.json', import.meta.url), 'utf8')) as Record<
       string,
       unknown
     >;

@@ -1,8 +1,8 @@
 /**
  * firstspike/testing: a property-testing kit for substrates.
  *
- * - {@link substrateConformance} registers, inside a vitest file, the battery of checks every substrate
- *   must pass (exact crossings against a brute-force oracle, propagator composition, reproducibility,
+ * - `substrateConformance` (from firstspike/testing/vitest, the one part that needs vitest) registers,
+ *   inside a vitest file, the battery of checks every substrate must pass (exact crossings against a brute-force oracle, propagator composition, reproducibility,
  *   refractoriness, causality, monotonicity in excitation); each check is also a plain function
  *   (`checkCrossingsAgainstOracle`, ...) that throws a {@link ConformanceFailure} with a shrunk
  *   fast-check counterexample.
@@ -10,7 +10,8 @@
  *   networks, with documented constraint objects.
  * - The brute-force crossing oracle and a readable network description.
  *
- * vitest and fast-check are peers of this kit: install them in the project that uses it.
+ * This entry loads without vitest. fast-check is a peer dependency (npm installs it with firstspike);
+ * vitest is an optional one, needed only by firstspike/testing/vitest.
  * See docs/testing.md.
  */
 export * from './arbitraries.ts';
@@ -35,4 +36,4 @@ export {
   withExtraInput,
   type MonotonicityCase,
 } from './checks/monotonicity.ts';
-export { CONFORMANCE_CHECKS, substrateConformance, type ConformanceCheck } from './substrateConformance.ts';
+export { CONFORMANCE_CHECKS, type ConformanceCheck } from './substrateConformance.ts';

@@ -1,5 +1,5 @@
 /**
- * A brute-force threshold-crossing oracle that only evaluates the membrane potential (design.md
+ * A brute-force threshold-crossing oracle that only evaluates the membrane potential (docs/design.md
  * section 1: "a fine-grid brute-force scan is the test oracle"). It knows nothing about the shape of V,
  * so it can judge any substrate's exact search.
  */

@@ -1,6 +1,6 @@
 /**
  * Closed-form first-spike time of a current-based LIF neuron at rest (Göltz, Kriener et al. 2021,
- * Nature Machine Intelligence, Methods; design.md section 1; docs/model.md, "Closed-form first-spike
+ * Nature Machine Intelligence, Methods; docs/design.md section 1; docs/model.md, "Closed-form first-spike
  * times"). Valid for one synaptic time constant tau_s and tau_m / tau_s = 1 or 2, no offset current,
  * V starting at the resting potential; only the first spike is computed (no reset is involved).
  *

@@ -4,7 +4,7 @@ import { neuronStateArrays, type NeuronDynamics, type NeuronStateArrays } from '
 
 /**
  * The engine's mode for zero-delay layered feed-forward networks when only first spikes matter
- * (design.md section 2b): spikes never flow backwards, so a layer's inputs are all known once the
+ * (docs/design.md section 2b): spikes never flow backwards, so a layer's inputs are all known once the
  * layer below is done. Each neuron sweeps its inputs in time order with the substrate's dynamics and
  * stops at its first spike. This is the same sequence of dynamics calls the general engine makes for
  * such a network (up to the first spike), without per-run set-up: constants are prepared once and

@@ -39,7 +39,7 @@ const FIRE = 0;
 const INPUT = 1;
 
 /**
- * Runs a realised network with exact event-driven dynamics (design.md section 2 and 2b).
+ * Runs a realised network with exact event-driven dynamics (docs/design.md section 2 and 2b).
  *
  * Time is cut into lookahead windows no longer than the smallest positive LIF-to-LIF delay. At the start of
  * a window every input that can arrive in it is already known: spike-source spikes (streamed per source

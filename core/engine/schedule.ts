@@ -12,7 +12,7 @@ export interface PopulationGroup {
   readonly eventDriven: boolean;
 }
 
-/** How the engine splits time and populations (design.md section 2b). */
+/** How the engine splits time and populations (docs/design.md section 2b). */
 export interface Schedule {
   /**
    * Window length (ms): the smallest positive delay of any projection between LIF populations. A spike

@@ -25,7 +25,7 @@ export interface SimulationResult {
   readonly statistics: RunStatistics;
 }
 
-/** The realise context for a run: named chip and trial streams (design.md section 2). */
+/** The realise context for a run: named chip and trial streams (docs/design.md section 2). */
 export function realiseContext(spec: SimulationSpec, trial: number): RealiseContext {
   return {
     seed: spec.seed,

@@ -18,7 +18,7 @@ export interface LifConstants {
   readonly rateDiffInh: Float64Array;
   /** 1 / C_m (1/nF) */
   readonly invCapacitance: Float64Array;
-  /** Asymptote of V with no synaptic current: c = v_rest + i_offset tau_m / C_m (design.md section 1). */
+  /** Asymptote of V with no synaptic current: c = v_rest + i_offset tau_m / C_m (docs/design.md section 1). */
   readonly vAsymptoteMv: Float64Array;
   readonly vThreshMv: Float64Array;
   readonly vResetMv: Float64Array;

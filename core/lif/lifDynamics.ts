@@ -20,7 +20,7 @@ function decayCurrents(s: NeuronStateArrays, k: LifConstants, i: number, dt: num
 }
 
 /**
- * The exact current-based LIF dynamics of design.md section 1: analytic propagation between events,
+ * The exact current-based LIF dynamics of docs/design.md section 1: analytic propagation between events,
  * V held at v_reset for tau_refrac after a spike while the currents keep evolving, exact threshold search.
  */
 export const lifDynamics: NeuronDynamics<LifConstants> = {

@@ -1,6 +1,6 @@
 /**
  * Parameters of the current-based leaky integrate-and-fire neuron with exponential synaptic currents
- * (PyNN `IF_curr_exp`; design.md section 1). Units: ms, mV, nF, nA.
+ * (PyNN `IF_curr_exp`; docs/design.md section 1). Units: ms, mV, nF, nA.
  */
 export interface LifParams {
   /** Membrane time constant tau_m = C_m / g_l (ms, > 0). */

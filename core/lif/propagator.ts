@@ -29,7 +29,7 @@ let memoTime = NaN;
 let memoDecay = NaN;
 
 /**
- * The factors of the free propagation of neuron `i` over `t` ms (design.md section 1): e^{-a t}, e^{-b_E t},
+ * The factors of the free propagation of neuron `i` over `t` ms (docs/design.md section 1): e^{-a t}, e^{-b_E t},
  * K_E(t), e^{-b_I t}, K_I(t), into the slots above. For |b - a| t <= 0.5, e^{-b t} is formed as
  * e^{-a t} (1 + expm1(-(b - a) t)) so that one exp serves both terms and K keeps full accuracy; otherwise both
  * exponentials are taken directly. Neurons with the same constants get bitwise the same factors.
@@ -91,7 +91,7 @@ export function intervalFactors(k: LifConstants, i: number, t: number, out: Floa
 
 /**
  * Exact free evolution (no spike, no refractoriness) of neuron `i` from (v0, iExc0, iInh0) over `t` ms
- * (design.md section 1): I(t) = I0 e^{-b t}, V(t) = c + (v0 - c) e^{-a t} + (I_E0 K_E(t) + I_I0 K_I(t)) / C_m,
+ * (docs/design.md section 1): I(t) = I0 e^{-b t}, V(t) = c + (v0 - c) e^{-a t} + (I_E0 K_E(t) + I_I0 K_I(t)) / C_m,
  * with K the kernel of constants.ts. Writes V, currents and the first two derivatives of V into `out`.
  * The factors are formed inline exactly as {@link intervalFactors} forms them (kept inline: this is the
  * hottest function of the engine; test/layeredRunner.test.ts checks the two agree bit for bit).

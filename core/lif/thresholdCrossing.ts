@@ -219,7 +219,7 @@ export function crossingExcluded(k: LifConstants, i: number, v0: number, iExc0: 
  * The first time t in (0, horizonMs] at which the free membrane potential of neuron `i`, starting from
  * (v0 mV, iExc0 nA, iInh0 nA) at t = 0, reaches v_thresh; Infinity if it does not; 0 if v0 >= v_thresh.
  *
- * Method (design.md section 1): V' = e^{-a t} g(t) with g' = -e^{a t} (b_E I_E(t) + b_I I_I(t)) / C_m,
+ * Method (docs/design.md section 1): V' = e^{-a t} g(t) with g' = -e^{a t} (b_E I_E(t) + b_I I_I(t)) / C_m,
  * whose sign changes at most once (at the split time s below), so V' changes sign at most once on each
  * side of s: V is monotone between at most four breakpoints (0, s, the zeros of V', horizon). The first
  * monotone piece whose right end reaches v_thresh holds the crossing, found by safeguarded Newton; a

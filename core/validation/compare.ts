@@ -1,5 +1,5 @@
 /**
- * The comparison behind `firstspike validate`: closed-form first spikes (design.md section 1) against the
+ * The comparison behind `firstspike validate`: closed-form first spikes (docs/design.md section 1) against the
  * event engine's, neuron by neuron, with near-ties set aside (docs/model.md, "Validation against closed
  * forms"). The engine is injected, so a deliberately wrong one can show that the comparison fails.
  */

@@ -1,5 +1,5 @@
 /**
- * Closed-form first spikes of every LIF neuron of a feed-forward network (design.md section 1): the
+ * Closed-form first spikes of every LIF neuron of a feed-forward network (docs/design.md section 1): the
  * neurons are taken in a topological order of their synapses, and each one's inputs are the spike-source
  * spikes and the first spikes of the LIF neurons before it, each shifted by its projection's delay.
  */

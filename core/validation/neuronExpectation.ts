@@ -1,5 +1,5 @@
 /**
- * What the closed forms predict for one LIF neuron at rest (design.md section 1; docs/model.md,
+ * What the closed forms predict for one LIF neuron at rest (docs/design.md section 1; docs/model.md,
  * "Validation against closed forms"): its first spike time, how close the run comes to a tie between
  * spiking and not spiking, and where the membrane potential peaks (to size the simulated time).
  */
@@ -179,7 +179,7 @@ export interface NeuronExpectation {
   readonly resolutionMs: number;
   /**
    * First-order uncertainty of the spike time (ms; 0 without a spike): resolutionMs plus the input time
-   * uncertainties carried through dt* / dt_i = (w_i/g_l) kappa'(t* - t_i) / slope (design.md section 1,
+   * uncertainties carried through dt* / dt_i = (w_i/g_l) kappa'(t* - t_i) / slope (docs/design.md section 1,
    * the TTFS gradient), summed in absolute value over the causal inputs.
    */
   readonly uncertaintyMs: number;

@@ -1,5 +1,5 @@
 /**
- * A labelled classification data set held in flat typed arrays (design.md section 2: typed arrays,
+ * A labelled classification data set held in flat typed arrays (docs/design.md section 2: typed arrays,
  * nothing allocated per sample). Feature values are in [0, 1] for the built-in sets; the encoder
  * (plugins/datasets/encoding.ts) turns them into input spike times.
  */

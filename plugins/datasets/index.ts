@@ -1,4 +1,4 @@
-/** Data sets and input encoding for the learning plugin (design.md section 2: plugins/datasets). */
+/** Data sets and input encoding for the learning plugin (docs/design.md section 2: plugins/datasets). */
 export { apportion, checkIndex, classCounts, sampleFeatures, type Dataset } from './dataset.ts';
 export { Mt19937 } from './mt19937.ts';
 export {

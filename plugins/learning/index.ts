@@ -1,4 +1,4 @@
-/** The learning plugin's library API (design.md section 2: plugins/learning): TTFS training on any substrate. */
+/** The learning plugin's library API (docs/design.md section 2: plugins/learning): TTFS training on any substrate. */
 export { Adam } from './adam.ts';
 export { createModel, encodeDataset, loadPresetData, type PresetData } from './experiment.ts';
 export { DEFAULT_PASS, ForwardBackward, emptySampleResult, type PassOptions, type SampleResult } from './forwardBackward.ts';

@@ -24,7 +24,7 @@ export function gradientConstants(p: LifParams): GradientConstants {
 }
 
 /**
- * The analytic gradient of a first spike time from spike times only (design.md section 1; Göltz, Kriener
+ * The analytic gradient of a first spike time from spike times only (docs/design.md section 1; Göltz, Kriener
  * et al. 2021). At the spike t* the threshold condition V(t*; w, t_in) = v_thresh holds, so by the
  * implicit function theorem
  *

@@ -130,7 +130,7 @@ const probe = propagationScratch();
  * The state of neuron i at time t >= t0 with no input in between, from (v, iE, iI) at t0 and the end of
  * its refractory period `ref`, into out[V], out[I_EXC], out[I_INH]. Phases (each solved analytically):
  * reset phase [.., ref - holdoff): dV/dt = (v_reset - V) / tau_reset (V = v_reset for the ideal clamp),
- * currents decaying; then holdoff and free phase: the exact LIF propagator (design.md section 1).
+ * currents decaying; then holdoff and free phase: the exact LIF propagator (docs/design.md section 1).
  */
 function evolve(k: Bss2Constants, i: number, t0: number, v: number, iE: number, iI: number, ref: number, t: number, out: Float64Array): void {
   if (ref > t0) {

@@ -115,7 +115,7 @@ export function checkCrossingsAgainstOracle<C>(substrate: Substrate<C>, options:
         violated(`nextSpikeTime returned a time outside [lastMs, tLimit] and not Infinity\n${where()}`);
       }
       if (tSub !== Infinity && tSub < tStart) violated(`nextSpikeTime reports a spike while refractory\n${where()}`);
-      // Rounding noise of V: a few ulps of the largest term of the solution (design.md section 1):
+      // Rounding noise of V: a few ulps of the largest term of the solution (docs/design.md section 1):
       // c, V0 - c and I0 K(t) / C_m with K <= min(tau_m, tau_syn).
       const p = params[i];
       const c0 = p.vRestMv + (p.iOffsetNa * p.tauMemMs) / p.capacitanceNf;
