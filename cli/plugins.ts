@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Option } from 'commander';
 import { resolve as resolveImport } from 'import-meta-resolve';
 import { UsageError } from './io.ts';
@@ -21,16 +21,21 @@ export function pluginOption(): Option {
 /** Resolves `specifier` as Node resolves an import written in a module of folder `cwd`. */
 export function resolvePlugin(specifier: string, cwd: string = process.cwd()): string {
   const parent = pathToFileURL(join(cwd, 'firstspike-plugin-parent.mjs')).href;
+  let url: string;
   try {
-    return resolveImport(specifier, parent);
+    url = resolveImport(specifier, parent);
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const reason = (error instanceof Error ? error.message.split('\n')[0] : String(error)).replace(/ imported from .*$/, '');
     const hint =
       !/^(\.{1,2}\/|\/|file:)/.test(specifier) && existsSync(join(cwd, specifier))
         ? ` (for the file in the current folder write './${specifier}')`
         : '';
     throw new UsageError(`--plugin '${specifier}': cannot resolve it from ${cwd}${hint}: ${reason}`);
   }
+  if (url.startsWith('file:') && !existsSync(fileURLToPath(url))) {
+    throw new UsageError(`--plugin '${specifier}': no such file ${fileURLToPath(url)}`);
+  }
+  return url;
 }
 
 /**

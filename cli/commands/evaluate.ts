@@ -4,6 +4,7 @@ import { ConfigError } from '../../core/config/index.ts';
 import { formatDocument, loadModel } from '../../plugins/learning/modelFile.ts';
 import { evaluate, type Evaluation } from '../../plugins/learning/trainer.ts';
 import { UsageError, type CliIo } from '../io.ts';
+import { loadPlugins, pluginOption } from '../plugins.ts';
 import { chipSeedOption, className, integerOption, presetData, presetOption, substrateOption } from './train.ts';
 
 interface EvaluateCliOptions {
@@ -15,6 +16,7 @@ interface EvaluateCliOptions {
   seed?: string;
   dataDir?: string;
   json?: boolean;
+  plugin?: string[];
 }
 
 /** The confusion matrix as aligned text: rows = true class, columns = predicted class and "none". */
@@ -43,7 +45,9 @@ export function evaluateCommand(io: CliIo): Command {
     .option('--seed <n>', "seed of the substrate's realisation (default: the training seed)")
     .option('--data-dir <dir>', 'MNIST IDX files (default: those the model was trained on, or the built-in digits)')
     .option('--json', 'print the figures as JSON')
+    .addOption(pluginOption())
     .action(async (opts: EvaluateCliOptions) => {
+      await loadPlugins(opts.plugin);
       let loaded: Awaited<ReturnType<typeof loadModel>>;
       try {
         loaded = await loadModel(opts.model);

@@ -5,6 +5,7 @@ import { getSubstrate, substrateNames } from '../../core/substrate/registry.ts';
 import type { SimulationSpec } from '../../core/simulation.ts';
 import { formatResult, spikeSummary, type OutputFormat } from '../formatResult.ts';
 import { UsageError, writeFileAtomic, type CliIo } from '../io.ts';
+import { loadPlugins, pluginOption } from '../plugins.ts';
 import { startProgress } from '../progress.ts';
 
 /** Checks the substrate's own options, reporting them as a usage error. */
@@ -33,7 +34,9 @@ export function simulateCommand(io: CliIo): Command {
     .option('-o, --out <file>', 'write the result to this file (atomically) instead of standard output')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['json', 'csv']).default('json'))
     .option('-q, --quiet', 'do not print the spike summary to standard error when writing to --out')
-    .action(async (configPath: string, opts: { out?: string; format: OutputFormat; quiet?: boolean }) => {
+    .addOption(pluginOption())
+    .action(async (configPath: string, opts: { out?: string; format: OutputFormat; quiet?: boolean; plugin?: string[] }) => {
+      await loadPlugins(opts.plugin);
       const spec = await loadConfigFile(configPath, { knownSubstrates: substrateNames() });
       checkSubstrateOptions(spec);
       const result = runWithProgress(spec, io);

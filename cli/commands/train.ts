@@ -9,8 +9,10 @@ import { loadCheckpoint, saveCheckpoint, type Checkpoint } from '../../plugins/l
 import { createModel, loadPresetData, trainingSets, type PresetData } from '../../plugins/learning/experiment.ts';
 import { formatDocument, saveModel, type ModelMeta } from '../../plugins/learning/modelFile.ts';
 import { PRESETS, type Preset } from '../../plugins/learning/presets.ts';
+import { MnistPackageMissingError } from '../../plugins/datasets/mnist.ts';
 import { evaluate, train, type EncodedSet, type EpochReport, type Evaluation, type TrainState } from '../../plugins/learning/trainer.ts';
 import { UsageError, type CliIo } from '../io.ts';
+import { loadPlugins, pluginOption } from '../plugins.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Option parsing shared by train, evaluate and start
@@ -89,6 +91,9 @@ export function presetData(preset: Preset, dataDir: string | null): PresetData {
   try {
     return loadPresetData(preset, dataDir ?? undefined);
   } catch (error) {
+    if (error instanceof MnistPackageMissingError) {
+      throw new UsageError(`--preset ${preset.name}: ${error.message} (or give --data-dir with MNIST IDX files)`);
+    }
     if (dataDir === null) throw error;
     throw new UsageError(`--data-dir: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
@@ -215,6 +220,8 @@ export interface TrainRun {
   readonly threads: number;
   /** Create the folders of `out` and `checkpoint` (for the default paths). */
   readonly createFolders: boolean;
+  /** URLs of the --plugin modules, imported by the worker threads too. Default none. */
+  readonly plugins?: readonly string[];
 }
 
 export interface TrainSummary {
@@ -263,7 +270,7 @@ export async function runTraining(io: CliIo, run: TrainRun): Promise<TrainSummar
   const model = resumed?.model ?? createModel(preset, seed);
   const state: TrainState | undefined = resumed?.state;
   const firstEpoch = state?.epoch ?? 0;
-  const options = { ...preset.train, epochs: run.epochs, seed, threads: run.threads };
+  const options = { ...preset.train, epochs: run.epochs, seed, threads: run.threads, workerModules: run.plugins ?? [] };
   const batches = Math.ceil(trainSet.n / options.batchSize);
   const optionsText = Object.keys(substrateOptions).length === 0 ? '' : ` ${JSON.stringify(substrateOptions)}`;
   const previousSeconds = resumed?.meta.training.seconds ?? 0;
@@ -406,6 +413,7 @@ interface TrainCliOptions {
   holdOutValidation?: boolean;
   threads?: string;
   json?: boolean;
+  plugin?: string[];
 }
 
 /** A resumed run keeps its settings: an explicit different value is an error, not a silent override. */
@@ -516,7 +524,9 @@ export function trainCommand(io: CliIo): Command {
     .option('--hold-out-validation', 'keep the validation split apart (per-epoch validation figures, model selection) for presets that train on it (mnist16)')
     .option('--threads <n>', 'worker threads for the minibatches (default 1; the weights do not depend on it)')
     .option('--json', 'print a JSON summary (per-epoch figures, test accuracy) instead of text')
+    .addOption(pluginOption())
     .action(async (opts: TrainCliOptions) => {
-      await runTraining(io, await resolveTrainRun(opts));
+      const plugins = await loadPlugins(opts.plugin);
+      await runTraining(io, { ...(await resolveTrainRun(opts)), plugins });
     });
 }

