@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Option } from 'commander';
-import { resolve as resolveImport } from 'import-meta-resolve';
 import { UsageError } from './io.ts';
 
 /**
@@ -19,7 +18,9 @@ export function pluginOption(): Option {
 }
 
 /** Resolves `specifier` as Node resolves an import written in a module of folder `cwd`. */
-export function resolvePlugin(specifier: string, cwd: string = process.cwd()): string {
+export async function resolvePlugin(specifier: string, cwd: string = process.cwd()): Promise<string> {
+  // loaded here, not at start-up: most runs have no plugin (docs/benchmarks.md)
+  const { resolve: resolveImport } = await import('import-meta-resolve');
   const parent = pathToFileURL(join(cwd, 'firstspike-plugin-parent.mjs')).href;
   let url: string;
   try {
@@ -45,7 +46,7 @@ export function resolvePlugin(specifier: string, cwd: string = process.cwd()): s
 export async function loadPlugins(specifiers: readonly string[] | undefined, cwd: string = process.cwd()): Promise<string[]> {
   const urls: string[] = [];
   for (const specifier of specifiers ?? []) {
-    const url = resolvePlugin(specifier, cwd);
+    const url = await resolvePlugin(specifier, cwd);
     try {
       await import(url);
     } catch (error) {

@@ -47,28 +47,28 @@ describe('before any plugin is loaded', () => {
 
 describe('resolvePlugin', () => {
   it('resolves a relative path from the given folder and a package name through its exports', async () => {
-    expect(resolvePlugin(PLUGIN, ROOT)).toBe(pathToFileURL(join(ROOT, 'examples/plugins/hotter.mjs')).href);
+    expect(await resolvePlugin(PLUGIN, ROOT)).toBe(pathToFileURL(join(ROOT, 'examples/plugins/hotter.mjs')).href);
     // an ESM-only package (only an "import" condition), as require.resolve could not find it
     const pkg = join(dir, 'project', 'node_modules', 'my-substrate');
     await mkdir(join(pkg, 'lib'), { recursive: true });
     await writeFile(join(pkg, 'package.json'), JSON.stringify({ name: 'my-substrate', type: 'module', exports: { '.': { import: './lib/entry.mjs' } } }));
     await writeFile(join(pkg, 'lib', 'entry.mjs'), 'export const loaded = true;\n');
-    expect(resolvePlugin('my-substrate', join(dir, 'project'))).toBe(pathToFileURL(join(pkg, 'lib', 'entry.mjs')).href);
+    expect(await resolvePlugin('my-substrate', join(dir, 'project'))).toBe(pathToFileURL(join(pkg, 'lib', 'entry.mjs')).href);
   });
 
-  it('reports what it cannot resolve as a usage error naming the module', () => {
-    expect(() => resolvePlugin('no-such-package-xyz', dir)).toThrow(UsageError);
-    expect(() => resolvePlugin('no-such-package-xyz', dir)).toThrow(/^--plugin 'no-such-package-xyz': cannot resolve it from /);
-    expect(() => resolvePlugin('./missing.mjs', dir)).toThrow(`--plugin './missing.mjs': no such file ${join(dir, 'missing.mjs')}`);
+  it('reports what it cannot resolve as a usage error naming the module', async () => {
+    await expect(resolvePlugin('no-such-package-xyz', dir)).rejects.toThrow(UsageError);
+    await expect(resolvePlugin('no-such-package-xyz', dir)).rejects.toThrow(/^--plugin 'no-such-package-xyz': cannot resolve it from /);
+    await expect(resolvePlugin('./missing.mjs', dir)).rejects.toThrow(`--plugin './missing.mjs': no such file ${join(dir, 'missing.mjs')}`);
     // a file name without ./ is a package name for Node; the message says how to name the file
-    expect(() => resolvePlugin('examples/plugins/hotter.mjs', ROOT)).toThrow("write './examples/plugins/hotter.mjs'");
+    await expect(resolvePlugin('examples/plugins/hotter.mjs', ROOT)).rejects.toThrow("write './examples/plugins/hotter.mjs'");
   });
 });
 
 describe('loadPlugins', () => {
   it('registers the example substrate into this registry although the plugin imports the compiled package', async () => {
     const urls = await loadPlugins([PLUGIN], ROOT);
-    expect(urls).toEqual([resolvePlugin(PLUGIN, ROOT)]);
+    expect(urls).toEqual([await resolvePlugin(PLUGIN, ROOT)]);
     expect(substrateNames()).toContain('hotter');
     // the plugin imported 'firstspike' (dist/, a second copy of the registry module): one registry
     const compiled = (await import(pathToFileURL(join(ROOT, 'dist', 'index.js')).href)) as typeof import('../index.ts');
