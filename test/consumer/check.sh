@@ -2,7 +2,8 @@
 # The consumer check (.ci/run runs it after the test suite): packs the repository as npm would publish it,
 # installs the tarball into a fresh project in a temporary folder and uses it the way a user would:
 #   (a) a plain-Node ESM script imports firstspike, firstspike/learning and firstspike/testing and
-#       simulates examples/chain.json (same spikes as the repository's CLI);
+#       simulates examples/chain.json (same spikes as the repository's CLI); README's library example
+#       runs as written and prints what README says;
 #   (b) tsc --noEmit (module/moduleResolution nodenext, strict, skipLibCheck off) on a consumer .ts file;
 #   (c) npx firstspike --help in that project;
 #   (d) train --preset yinyang --epochs 1 --threads 2 --train-samples 300 from a folder outside both;
@@ -32,7 +33,7 @@ fi
 step='npm install'
 app="$work/app"
 mkdir -p "$app"
-cp "$here/app.mjs" "$here/consumer.ts" "$here/tsconfig.json" "$here/same-weights.mjs" "$app/"
+cp "$here/app.mjs" "$here/consumer.ts" "$here/tsconfig.json" "$here/same-weights.mjs" "$here/readme-example.mjs" "$app/"
 cat >"$app/package.json" <<'JSON'
 { "name": "firstspike-consumer", "version": "1.0.0", "private": true, "type": "module" }
 JSON
@@ -46,6 +47,9 @@ say "installed: $(cd "$app" && du -sh node_modules/firstspike | cut -f1) firstsp
 step='(a) plain-node ESM script'
 (cd "$repo" && node bin/firstspike.js simulate examples/chain.json --out "$work/chain-expected.json" --quiet)
 (cd "$app" && node app.mjs "$work/chain-expected.json")
+
+step="(a) README's library example"
+(cd "$app" && node readme-example.mjs node_modules/firstspike/README.md)
 
 step='(b) tsc --noEmit, nodenext, strict'
 (cd "$app" && node node_modules/typescript/bin/tsc -p tsconfig.json)
