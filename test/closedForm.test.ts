@@ -223,18 +223,20 @@ function paramsFromFixture(p: FixtureParams): LifParams {
 }
 
 describe('closed form vs fixture ttfs_vectors.json', () => {
+  // Each set is checked on its own (no state shared between tests, so `vitest -t` can pick any one).
+  // Observed max |t - t_out_root|: 1.1e-15 (the fixture's roots are exact to double precision).
   const sets = [
-    { name: 'equal_tau', params: fixture.params_equal_tau, cases: fixture.cases_equal_tau, ratio: 1 },
-    { name: 'double_tau', params: fixture.params_double_tau, cases: fixture.cases_double_tau, ratio: 2 },
+    { name: 'equal_tau', params: fixture.params_equal_tau, cases: fixture.cases_equal_tau, ratio: 1, count: 30, spiking: 19 },
+    { name: 'double_tau', params: fixture.params_double_tau, cases: fixture.cases_double_tau, ratio: 2, count: 15, spiking: 9 },
   ] as const;
-  let checked = 0;
-  let maxDifference = 0;
   for (const set of sets) {
-    it(`${set.name}: every case (spike/no spike, time within 1e-5, n_causal)`, () => {
+    it(`${set.name}: every case (spike/no spike, time within 1e-13, n_causal)`, () => {
       const params = paramsFromFixture(set.params);
       expect(closedFormRatio(params)).toBe(set.ratio);
-      expect(set.cases.length).toBeGreaterThan(0);
+      expect(set.cases.length).toBe(set.count);
       let spikes = 0;
+      let checked = 0;
+      let maxDifference = 0;
       for (const c of set.cases) {
         const times = c.input_times.map((t) => (t === null ? Number.NaN : t));
         const result = closedFormFirstSpikeTime(params, times, c.weights);
@@ -246,20 +248,16 @@ describe('closed form vs fixture ttfs_vectors.json', () => {
           expect(result.timeMs, c.id).not.toBeNull();
           const difference = Math.abs((result.timeMs as number) - c.t_out_root);
           maxDifference = Math.max(maxDifference, difference);
-          expect(difference, c.id).toBeLessThan(1e-5);
+          expect(difference, c.id).toBeLessThan(1e-13);
           expect(result.causalCount, c.id).toBe(c.n_causal);
         }
         checked += 1;
       }
-      console.log(
-        `fixture ${set.name}: ${set.cases.length} cases (${spikes} spiking), running max |t - t_out_root| = ${maxDifference.toExponential(3)}`,
-      );
+      expect(checked).toBe(set.count);
+      expect(spikes).toBeGreaterThanOrEqual(set.spiking);
+      console.log(`fixture ${set.name}: ${set.cases.length} cases (${spikes} spiking), max |t - t_out_root| = ${maxDifference.toExponential(3)}`);
     });
   }
-  it('checked all fixture cases', () => {
-    expect(checked).toBe(fixture.cases_equal_tau.length + fixture.cases_double_tau.length);
-    expect(checked).toBe(45);
-  });
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -323,7 +321,8 @@ describe('closed form vs direct PSP sum (grid scan + bisection)', () => {
             inputs.map((input) => input.t),
             inputs.map((input) => input.w),
           );
-          if (reference.nearestMaximumMv < 1e-9 || Math.abs(result.marginMv) < 1e-9) {
+          // near-ties are decided by the reference alone (a maximum of V within 1e-9 mV of threshold)
+          if (reference.nearestMaximumMv < 1e-9) {
             grazing += 1;
             return;
           }
@@ -351,7 +350,9 @@ describe('closed form vs direct PSP sum (grid scan + bisection)', () => {
       );
       expect(spikes).toBeGreaterThan(100);
       expect(silent).toBeGreaterThan(50);
-      expect(spikes + silent + grazing).toBe(600);
+      // skipped near-ties are rare: at most 1% of the cases (observed 0)
+      expect(grazing).toBeLessThanOrEqual(6);
+      expect(spikes + silent).toBeGreaterThanOrEqual(594);
     });
   }
 });
@@ -381,7 +382,8 @@ describe('closed form vs direct PSP sum: thresholds near the maximum', () => {
             base.inputs.map((input) => input.t),
             base.inputs.map((input) => input.w),
           );
-          if (reference.nearestMaximumMv < 1e-9 || Math.abs(result.marginMv) < 1e-9) {
+          // near-ties are decided by the reference alone (a maximum of V within 1e-9 mV of threshold)
+          if (reference.nearestMaximumMv < 1e-9) {
             grazing += 1;
             return;
           }
@@ -405,6 +407,8 @@ describe('closed form vs direct PSP sum: thresholds near the maximum', () => {
       );
       expect(spikes).toBeGreaterThan(100);
       expect(silent).toBeGreaterThan(100);
+      // thresholds are at least 1e-8 (relative) away from the maximum, so reference near-ties are rare (observed 0-1 of 400)
+      expect(grazing).toBeLessThanOrEqual(4);
     });
   }
 });

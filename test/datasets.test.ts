@@ -309,6 +309,50 @@ describe('IDX reader and mnistFromDirectory', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('parses hand-made IDX bytes, raw and gzip (bytes written out, not from encodeIdx)', () => {
+    // 2 x 3 unsigned bytes: magic 00 00 08 02 (ubyte, 2 dimensions), sizes 2 and 3 (big-endian), data
+    const matrix = Uint8Array.from([0x00, 0x00, 0x08, 0x02, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x03, 1, 2, 3, 254, 255, 0]);
+    expect(parseIdx(matrix, 'm.idx')).toEqual({ dims: [2, 3], data: Uint8Array.from([1, 2, 3, 254, 255, 0]) });
+    // 3 labels 7 0 9: magic 00 00 08 01, size 3
+    const labels = Uint8Array.from([0x00, 0x00, 0x08, 0x01, 0x00, 0x00, 0x00, 0x03, 7, 0, 9]);
+    expect(parseIdx(labels, 'l.idx', { ndim: 1 })).toEqual({ dims: [3], data: Uint8Array.from([7, 0, 9]) });
+    // the same two arrays gzipped by Python (gzip.compress(bytes, mtime=0), zlib level 9), not by Node
+    const matrixGz = Uint8Array.from([
+      0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0x63, 0x60, 0xe0, 0x60, 0x62, 0x60, 0x60, 0x00, 0x61, 0x66, 0x46, 0x26,
+      0xe6, 0x7f, 0xff, 0x19, 0x00, 0x4c, 0xce, 0x5d, 0x5a, 0x12, 0x00, 0x00, 0x00,
+    ]);
+    const labelsGz = Uint8Array.from([
+      0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0x63, 0x60, 0xe0, 0x60, 0x64, 0x60, 0x60, 0x60, 0x66, 0x67, 0xe0, 0x04,
+      0x00, 0xa5, 0x12, 0xd3, 0x72, 0x0b, 0x00, 0x00, 0x00,
+    ]);
+    expect(parseIdx(matrixGz, 'm.idx.gz')).toEqual({ dims: [2, 3], data: Uint8Array.from([1, 2, 3, 254, 255, 0]) });
+    expect(parseIdx(labelsGz, 'l.idx.gz', { ndim: 1 })).toEqual({ dims: [3], data: Uint8Array.from([7, 0, 9]) });
+    // and the encoder writes exactly these bytes
+    expect(encodeIdx([2, 3], Uint8Array.from([1, 2, 3, 254, 255, 0]))).toEqual(matrix);
+    // hand-made files on disk: a folder of MNIST files whose headers are written out byte by byte
+    const hand = mkdtempSync(join(tmpdir(), 'firstspike-idx-hand-'));
+    try {
+      const pixels = Uint8Array.from({ length: 2 * 784 }, (_, i) => (i < 784 ? (i % 28 === 14 ? 255 : 0) : i % 28 === 3 ? 128 : 0));
+      const imagesHeader = [0x00, 0x00, 0x08, 0x03, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x1c, 0x00, 0x00, 0x00, 0x1c];
+      writeFileSync(join(hand, MNIST_FILES.trainImages), Uint8Array.from([...imagesHeader, ...pixels]));
+      writeFileSync(join(hand, MNIST_FILES.trainLabels), Uint8Array.from([0x00, 0x00, 0x08, 0x01, 0x00, 0x00, 0x00, 0x02, 1, 4]));
+      writeFileSync(join(hand, `${MNIST_FILES.testImages}.gz`), gzipSync(Uint8Array.from([...imagesHeader, ...pixels])));
+      writeFileSync(join(hand, `${MNIST_FILES.testLabels}.gz`), labelsGz.slice()); // 3 labels: too many for 2 images
+      expect(() => mnistFromDirectory(hand)).toThrow(/t10k-labels-idx1-ubyte.gz: 3 labels for 2 images/);
+      writeFileSync(join(hand, `${MNIST_FILES.testLabels}.gz`), gzipSync(Uint8Array.from([0x00, 0x00, 0x08, 0x01, 0x00, 0x00, 0x00, 0x02, 7, 9])));
+      const s = mnistFromDirectory(hand);
+      expect([s.train.n, s.test.n]).toEqual([2, 2]);
+      expect(Array.from(s.train.labels)).toEqual([1, 4]);
+      expect(Array.from(s.test.labels)).toEqual([7, 9]);
+      // image 0 has a vertical line in column 14 (255 -> 1), image 1 one in column 3 (128 -> 128/255)
+      expect(s.train.features[14]).toBe(1);
+      expect(s.train.features[13]).toBe(0);
+      expect(s.train.features[784 + 28 * 5 + 3]).toBe(128 / 255);
+    } finally {
+      rmSync(hand, { recursive: true, force: true });
+    }
+  });
+
   it('reads raw and gzipped files with the right header', () => {
     const raw = readIdxFile(join(dir, MNIST_FILES.trainImages), { ndim: 3 });
     expect(raw.dims).toEqual([nTrain, 28, 28]);

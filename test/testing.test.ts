@@ -17,6 +17,7 @@ import {
   inputTrainArbitrary,
   lifParamsArbitrary,
   maximumOnInterval,
+  minimumExercised,
   resolveConformanceOptions,
   skipReason,
   smallNetworkArbitrary,
@@ -193,6 +194,59 @@ describe('the suite fails on broken substrates, with small shrunk counterexample
     const monotone = checkMonotoneInExcitation(idealSubstrate);
     expect(monotone.counts.advanced).toBeGreaterThan(0.1 * monotone.runs.monotonicity);
     expect(checkReproducibility(idealSubstrate, { numRuns: 20 }).counts.runsWithSpikes).toBeGreaterThan(5);
+  });
+});
+
+/** Never spikes: nextSpikeTime always Infinity (V still evolves). */
+const silentSubstrate: Substrate<LifConstants> = {
+  ...idealSubstrate,
+  name: 'silent',
+  description: 'never spikes',
+  dynamics: { ...lifDynamics, nextSpikeTime: () => Infinity },
+};
+
+/** Frozen: V and the currents never change, and it never spikes. */
+const frozenSubstrate: Substrate<LifConstants> = {
+  ...idealSubstrate,
+  name: 'frozen',
+  description: 'nothing moves',
+  dynamics: {
+    ...lifDynamics,
+    advanceTo(s, _k, i, t) {
+      if (t > s.lastMs[i]) s.lastMs[i] = t;
+    },
+    membranePotentialAt: (s, _k, i) => s.vMv[i],
+    nextSpikeTime: () => Infinity,
+  },
+};
+
+describe('a check that exercised nothing fails (no vacuous passes)', () => {
+  const vacuous = /the check exercised nothing: 0 of \d+ cases had/;
+
+  it('a substrate that never spikes fails the three checks that run when noiseFree is false', () => {
+    const o = { noiseFree: false, numRuns: 40 };
+    for (const [name, check] of [
+      ['reproducibility', () => checkReproducibility(silentSubstrate, o)],
+      ['refractoriness', () => checkRefractoriness(silentSubstrate, o)],
+      ['causality', () => checkCausality(silentSubstrate, o)],
+    ] as const) {
+      const failure = failureOf(check);
+      expect(failure.check).toBe(name);
+      expect(failure.reason).toMatch(vacuous);
+      expect(failure.message).toContain("substrate 'silent' fails conformance check");
+    }
+  });
+
+  it('and monotonicity; a frozen substrate fails the crossing and composition checks', () => {
+    expect(failureOf(() => checkMonotoneInExcitation(silentSubstrate, { numRuns: 40 })).reason).toMatch(vacuous);
+    const crossings = failureOf(() => checkCrossingsAgainstOracle(frozenSubstrate, { neuronRuns: 100 }));
+    expect([crossings.check, crossings.reason]).toEqual(['crossings', expect.stringMatching(vacuous)]);
+    const composition = failureOf(() => checkPropagatorComposition(frozenSubstrate, { neuronRuns: 100 }));
+    expect([composition.check, composition.reason]).toEqual(['composition', expect.stringMatching(vacuous)]);
+  });
+
+  it('the minimum is 5% of the runs, at least one', () => {
+    expect([minimumExercised(1), minimumExercised(20), minimumExercised(100), minimumExercised(400)]).toEqual([1, 1, 5, 20]);
   });
 });
 

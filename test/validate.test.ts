@@ -130,7 +130,7 @@ describe('closed forms vs the event engine', () => {
     for (const durationMs of [50, 400, 420, 1000]) {
       const spec: SimulationSpec = { network, durationMs, seed: 0, substrate: { name: 'ideal', options: {} }, recording: {} };
       const spikes = idealEngine(spec).spikes.timeMs;
-      expect(spikes.length, `run of ${durationMs} ms`).toBe(1); // fails from 420 ms on
+      expect(spikes.length, `run of ${durationMs} ms`).toBe(1); // before the fix, runs from 420 ms on lost this spike
       expect(Math.abs(spikes[0] - (expected as number))).toBeLessThan(1e-12);
     }
   });
@@ -427,7 +427,6 @@ describe('firstspike validate (CLI)', () => {
 
   it('--layers 2 --ratio 2 --json prints the result as JSON', async () => {
     const r = await run(['validate', '--cases', '20', '--layers', '2', '--ratio', '2', '--json']);
-    // the layered nets of this seed do not hit the long-horizon engine bug
     expect(r.code, r.out).toBe(0);
     const result = JSON.parse(r.out) as ValidationResult & { pass: boolean; tolMs: number };
     expect(result.cases).toBe(20);

@@ -24,7 +24,7 @@ export {
   type ConformanceOptions,
   type ResolvedConformanceOptions,
 } from './checks/options.ts';
-export { ConformanceFailure, type CheckSummary } from './checks/failure.ts';
+export { ConformanceFailure, minimumExercised, type CheckSummary } from './checks/failure.ts';
 export { checkCrossingsAgainstOracle, crossingCaseArbitrary, type CrossingCase } from './checks/crossings.ts';
 export { checkPropagatorComposition, compositionCaseArbitrary, type CompositionCase } from './checks/composition.ts';
 export { checkReproducibility, networkCaseArbitrary, type NetworkCase } from './checks/reproducibility.ts';

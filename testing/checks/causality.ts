@@ -1,7 +1,7 @@
 import type { Substrate } from '../../core/substrate/substrate.ts';
 import { describeNetwork } from '../describeNetwork.ts';
 import { runRealised, specFor, spikeTimesByNeuron } from './_internals/networks.ts';
-import { runProperty, violated, type CheckSummary } from './failure.ts';
+import { requireExercised, runProperty, violated, type CheckSummary } from './failure.ts';
 import { resolveConformanceOptions, type ConformanceOptions } from './options.ts';
 import { networkCaseArbitrary } from './reproducibility.ts';
 
@@ -15,7 +15,7 @@ import { networkCaseArbitrary } from './reproducibility.ts';
 export function checkCausality<C>(substrate: Substrate<C>, options: ConformanceOptions = {}): CheckSummary {
   const o = resolveConformanceOptions(options);
   substrate.validateOptions(o.substrateOptions);
-  const counts = { spikingNeurons: 0, notQuiescent: 0 };
+  const counts = { spikingNeurons: 0, runsWithSpikes: 0, notQuiescent: 0 };
   const quiet = { ...options, params: { ...o.params, iOffsetNa: 0 } };
   runProperty(
     {
@@ -43,6 +43,7 @@ export function checkCausality<C>(substrate: Substrate<C>, options: ConformanceO
           }
         }
       }
+      const spikingBefore = counts.spikingNeurons;
       realised.populations.forEach((p, pop) => {
         if (p.kind !== 'lif') return;
         for (let j = 0; j < p.size; j++) {
@@ -62,7 +63,15 @@ export function checkCausality<C>(substrate: Substrate<C>, options: ConformanceO
           }
         }
       });
+      if (counts.spikingNeurons > spikingBefore) counts.runsWithSpikes++;
     },
+    o.numRuns,
+    o,
+  );
+  requireExercised(
+    { check: 'causality', property: 'a neuron at rest without offset current never spikes before its first input arrives', substrateName: substrate.name },
+    'a quiescent neuron that spiked',
+    counts.runsWithSpikes,
     o.numRuns,
     o,
   );

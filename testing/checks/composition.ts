@@ -3,7 +3,7 @@ import type { Substrate } from '../../core/substrate/substrate.ts';
 import { gridDouble } from '../arbitraries/gridDouble.ts';
 import { neuronCaseArbitrary, unitCurrents, type NeuronCase } from '../arbitraries/neuronCase.ts';
 import { copyStates, describeParams, describeState, loadStates, paramArraysOf, stateDifference } from './_internals/neurons.ts';
-import { runProperty, violated, type CheckSummary } from './failure.ts';
+import { requireExercised, runProperty, violated, type CheckSummary } from './failure.ts';
 import { resolveConformanceOptions, type ConformanceOptions } from './options.ts';
 
 /** One case of the composition check. */
@@ -43,7 +43,7 @@ export function checkPropagatorComposition<C>(substrate: Substrate<C>, options: 
   const o = resolveConformanceOptions(options);
   const dyn = substrate.dynamics;
   const relTol = o.relativeTolerance;
-  const counts = { acrossRefractoryEnd: 0, stops: 0 };
+  const counts = { acrossRefractoryEnd: 0, stops: 0, moving: 0 };
   runProperty(
     {
       check: 'composition',
@@ -98,7 +98,15 @@ export function checkPropagatorComposition<C>(substrate: Substrate<C>, options: 
         violated(`membranePotentialAt(${tEnd}) = ${predictedEnd} mV but advanceTo gives V = ${direct.vMv[i]} mV\n${where()}`);
       }
       if (start.refractoryUntilMs[i] > c.lastMs && start.refractoryUntilMs[i] < tEnd) counts.acrossRefractoryEnd++;
+      if (direct.vMv[i] !== start.vMv[i]) counts.moving++;
     },
+    o.neuronRuns,
+    o,
+  );
+  requireExercised(
+    { check: 'composition', property: 'advanceTo(t1) then advanceTo(t2) equals advanceTo(t2), and membranePotentialAt agrees', substrateName: substrate.name },
+    'a membrane potential that changed over the window',
+    counts.moving,
     o.neuronRuns,
     o,
   );

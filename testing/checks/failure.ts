@@ -106,3 +106,37 @@ export function runProperty<T>(
     cause: error,
   });
 }
+
+/**
+ * The smallest number of cases in which a check must have met the situation it is about (a spike, a
+ * crossing, a pair of spikes...): 5% of its runs, and at least 1. A check that met it less often has
+ * shown nothing about the substrate (a substrate that never spikes would pass every spike property).
+ */
+export function minimumExercised(runs: number): number {
+  return Math.max(1, Math.ceil(0.05 * runs));
+}
+
+/**
+ * Throws a {@link ConformanceFailure} when `count` (cases that exercised `what`) is below
+ * {@link minimumExercised} of `runs`: the check passed vacuously.
+ */
+export function requireExercised(
+  id: { check: ConformanceCheckName; property: string; substrateName: string },
+  what: string,
+  count: number,
+  runs: number,
+  o: ResolvedConformanceOptions,
+): void {
+  const minimum = minimumExercised(runs);
+  if (count >= minimum) return;
+  throw new ConformanceFailure({
+    ...id,
+    counterexample: null,
+    reason:
+      `the check exercised nothing: ${count} of ${runs} cases had ${what} (at least ${minimum} needed); ` +
+      'a substrate that never spikes (or never moves) passes the property vacuously',
+    seed: o.seed,
+    counterexamplePath: null,
+    numShrinks: 0,
+  });
+}

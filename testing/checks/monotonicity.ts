@@ -8,7 +8,7 @@ import { lifParamsArbitrary } from '../arbitraries/lifParams.ts';
 import { csrFromDense } from '../arbitraries/weightMatrix.ts';
 import { describeParams } from './_internals/neurons.ts';
 import { runRealised, specFor } from './_internals/networks.ts';
-import { runProperty, violated, type CheckSummary } from './failure.ts';
+import { requireExercised, runProperty, violated, type CheckSummary } from './failure.ts';
 import { resolveConformanceOptions, type ConformanceOptions } from './options.ts';
 
 /** One case of the monotonicity check: a neuron, its inputs and one extra excitatory input. */
@@ -54,7 +54,7 @@ export function withExtraInput(base: Network, extra: InputSpike, delayMs: number
 export function checkMonotoneInExcitation<C>(substrate: Substrate<C>, options: ConformanceOptions = {}): CheckSummary {
   const o = resolveConformanceOptions(options);
   substrate.validateOptions(o.substrateOptions);
-  const counts = { spikesBefore: 0, advanced: 0 };
+  const counts = { spikesBefore: 0, spikesAfter: 0, advanced: 0 };
   const delays = o.network.delaysMs ?? [1, 0, 0.4, 1.7];
   const cases: fc.Arbitrary<MonotonicityCase> = fc.record({
     params: lifParamsArbitrary(o.params),
@@ -85,6 +85,7 @@ export function checkMonotoneInExcitation<C>(substrate: Substrate<C>, options: C
       const before = firstSpike(base, c.seed, c.trial);
       const after = firstSpike(withExtraInput(base, c.extra, c.delayMs), c.seed, c.trial);
       if (before !== Infinity) counts.spikesBefore++;
+      if (after !== Infinity) counts.spikesAfter++;
       if (after < before) counts.advanced++;
       if (after > before + MONOTONICITY_TOLERANCE_MS) {
         violated(
@@ -94,6 +95,13 @@ export function checkMonotoneInExcitation<C>(substrate: Substrate<C>, options: C
         );
       }
     },
+    o.numRuns,
+    o,
+  );
+  requireExercised(
+    { check: 'monotonicity', property: 'an extra excitatory input never delays the first spike', substrateName: substrate.name },
+    'a first spike with the extra input',
+    counts.spikesAfter,
     o.numRuns,
     o,
   );

@@ -8,7 +8,7 @@ import { smallNetworkArbitrary } from '../arbitraries/smallNetwork.ts';
 import { describeNetwork } from '../describeNetwork.ts';
 import { describeParams, describeState, copyStates, loadStates, paramArraysOf } from './_internals/neurons.ts';
 import { mapLifParams, runRealised, specFor, spikeTimesByNeuron } from './_internals/networks.ts';
-import { runProperty, violated, type CheckSummary } from './failure.ts';
+import { requireExercised, runProperty, violated, type CheckSummary } from './failure.ts';
 import { resolveConformanceOptions, type ConformanceOptions } from './options.ts';
 
 /** One case of the network-level refractoriness check. */
@@ -51,7 +51,7 @@ export function checkRefractoriness<C>(substrate: Substrate<C>, options: Conform
   const o = resolveConformanceOptions(options);
   substrate.validateOptions(o.substrateOptions);
   const dyn = substrate.dynamics;
-  const counts = { spikePairs: 0, holdQueries: 0 };
+  const counts = { spikePairs: 0, runsWithPairs: 0, holdQueries: 0 };
   const EPS = Number.EPSILON;
 
   const networkCases: fc.Arbitrary<DrivenNetworkCase> = fc.record({
@@ -70,6 +70,7 @@ export function checkRefractoriness<C>(substrate: Substrate<C>, options: Conform
     (c) => {
       const network = drivenNetwork(c);
       const { realised, spikes } = runRealised(substrate, specFor(substrate, network, c.seed, o), c.trial);
+      const pairsBefore = counts.spikePairs;
       for (const [key, times] of spikeTimesByNeuron(spikes)) {
         const [pop, neuron] = key.split(':').map(Number);
         const p = realised.populations[pop];
@@ -88,6 +89,7 @@ export function checkRefractoriness<C>(substrate: Substrate<C>, options: Conform
           }
         }
       }
+      if (counts.spikePairs > pairsBefore) counts.runsWithPairs++;
     },
     o.numRuns,
     o,
@@ -139,6 +141,13 @@ export function checkRefractoriness<C>(substrate: Substrate<C>, options: Conform
       }
     },
     o.neuronRuns,
+    o,
+  );
+  requireExercised(
+    { check: 'refractoriness', property: 'no two spikes of a neuron closer than its tau_refrac (strongly driven networks)', substrateName: substrate.name },
+    'a neuron that spiked twice',
+    counts.runsWithPairs,
+    o.numRuns,
     o,
   );
   return { check: 'refractoriness', runs: { network: o.numRuns, hold: o.neuronRuns }, counts };

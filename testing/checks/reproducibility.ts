@@ -4,7 +4,7 @@ import type { Network } from '../../core/network/network.ts';
 import type { Substrate } from '../../core/substrate/substrate.ts';
 import { smallNetworkArbitrary } from '../arbitraries/smallNetwork.ts';
 import { networkFingerprint, specFor } from './_internals/networks.ts';
-import { runProperty, violated, type CheckSummary } from './failure.ts';
+import { requireExercised, runProperty, violated, type CheckSummary } from './failure.ts';
 import { resolveConformanceOptions, type ConformanceOptions } from './options.ts';
 
 /** One case of a network-level check: a network, a master seed and a trial number. */
@@ -83,6 +83,13 @@ export function checkReproducibility<C>(substrate: Substrate<C>, options: Confor
       counts.spikes += first.spikes.timeMs.length;
       if (first.spikes.timeMs.length > 0) counts.runsWithSpikes++;
     },
+    o.numRuns,
+    o,
+  );
+  requireExercised(
+    { check: 'reproducibility', property: 'two simulate runs of the same spec and trial are bitwise identical', substrateName: substrate.name },
+    'a spike',
+    counts.runsWithSpikes,
     o.numRuns,
     o,
   );
