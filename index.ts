@@ -36,4 +36,5 @@ export { randomStream, normalDraw, integerDraw, exponentialDraw, type RandomStre
 export { neuronStateArrays, type NeuronDynamics, type NeuronStateArrays } from './core/substrate/dynamics.ts';
 export type { Observation, RealiseContext, SpikeTimeMap, Substrate, TrialNoise } from './core/substrate/substrate.ts';
 export { getSubstrate, registerSubstrate, substrateNames, unregisterSubstrate } from './core/substrate/registry.ts';
+export { checkOptionRecord, optionError, optionRecord, type OptionCheck } from './core/substrate/options.ts';
 export { idealSubstrate } from './substrates/ideal/index.ts';

@@ -7,7 +7,6 @@ import {
   type LifParams,
 } from '../lif/params.ts';
 import {
-  csrFromTriples,
   type LifPopulation,
   type Population,
   type Projection,
@@ -18,7 +17,7 @@ import {
 import { exponentialDraw, randomStream } from '../rng.ts';
 import type { SimulationSpec, SubstrateChoice } from '../simulation.ts';
 import { ConfigError, childPointer, jsonPointer } from './configError.ts';
-import { checkConnector, generateConnections, type ConnectorEnds } from './connectors.ts';
+import { checkConnector, type ConnectorEnds } from './connectors.ts';
 import {
   CONFIG_SCHEMA,
   type FirstspikeConfig,
@@ -29,7 +28,8 @@ import {
   type SpikeSourceArrayConfig,
   type SpikeSourcePoissonConfig,
 } from './schema.ts';
-import { checkWeightAgainstConnections, classifyWeight, resolveWeights } from './weights.ts';
+import { checkWeightAgainstConnections, classifyWeight, weightSource } from './weights.ts';
+import { connectorCsr } from './connectorCsr.ts';
 
 export type { FirstspikeConfig };
 
@@ -650,18 +650,17 @@ function buildProjection(
     }
   }
   const form = proj.weight === undefined ? undefined : classifyWeight(proj.weight, weightPath, ends);
-  const connections = generateConnections(proj.connector, ends, () =>
-    randomStream(seed, `connectivity/${name}`),
+  // CSR built in typed arrays directly (12 bytes per synapse at the peak, see connectorCsr.ts)
+  const synapses = connectorCsr(
+    proj.connector,
+    ends,
+    () => randomStream(seed, `connectivity/${name}`),
+    weightSource(form, () => randomStream(seed, `weights/${name}`)),
+    (count) => {
+      if (form !== undefined) checkWeightAgainstConnections(form, weightPath, { count });
+    },
   );
-  if (form !== undefined) checkWeightAgainstConnections(form, weightPath, connections);
-  const weights = resolveWeights(form, connections, () => randomStream(seed, `weights/${name}`));
-  return {
-    name,
-    source,
-    target,
-    delayMs: proj.delay ?? 0,
-    synapses: csrFromTriples(ends.nPre, connections.pre, connections.post, weights),
-  };
+  return { name, source, target, delayMs: proj.delay ?? 0, synapses };
 }
 
 /** Upper bound on the samples of one membrane-trace request (8 bytes each). */

@@ -67,7 +67,8 @@ export interface Substrate<C = unknown> {
   readonly description: string;
   /**
    * Checks substrate options; throws an Error whose message is `<option path>: <reason>` for bad ones.
-   * Options not listed are rejected by well-behaved substrates.
+   * Options not listed are rejected by well-behaved substrates: parse the record with `checkOptionRecord`
+   * (core/substrate/options.ts), which looks at own keys only and names unknown ones.
    */
   validateOptions(options: Readonly<Record<string, unknown>>): void;
   /**
