@@ -30,6 +30,8 @@ import {
 } from './schema.ts';
 import { checkWeightAgainstConnections, classifyWeight, weightSource } from './weights.ts';
 import { connectorCsr } from './connectorCsr.ts';
+import { checkMagnitudes } from './magnitudes.ts';
+import { checkResources, defaultResourceLimits, type ResourceLimits } from './resourceLimits.ts';
 
 export type { FirstspikeConfig };
 
@@ -37,6 +39,11 @@ export type { FirstspikeConfig };
 export interface LoadOptions {
   /** Names of the substrates that exist (the config's substrate must be one of them). */
   readonly knownSubstrates: readonly string[];
+  /**
+   * Memory and spike limits the config must stay within (estimated before anything is built); default
+   * {@link defaultResourceLimits}: half the machine's memory (at most the JS heap limit), 1e7 spikes.
+   */
+  readonly limits?: ResourceLimits;
 }
 
 /** Default substrate when the config names none. */
@@ -731,6 +738,8 @@ function buildValidated(config: unknown, options: LoadOptions): SimulationSpec {
   const cfg = config as FirstspikeConfig;
   const seed = cfg.seed ?? 0;
   const substrate = buildSubstrate(cfg, options);
+  checkMagnitudes(cfg);
+  checkResources(cfg, options.limits ?? defaultResourceLimits());
   const populations = buildPopulations(cfg, seed);
   const projectionNames = new Map<string, number>();
   const projections = (cfg.projections ?? []).map((proj, p) =>

@@ -104,3 +104,14 @@ export interface Substrate<C = unknown> {
    */
   weightLimit?(options: Readonly<Record<string, unknown>>): number | undefined;
 }
+
+/**
+ * Thrown by `realise` when the network itself does not fit the substrate (e.g. more neurons or inputs than
+ * one BrainScaleS-2 chip has): the user's input, not a bug (the CLI reports it as a usage error, exit 2).
+ */
+export class SubstrateFitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SubstrateFitError';
+  }
+}

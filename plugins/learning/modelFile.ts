@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ConfigError, jsonPointer } from '../../core/config/configError.ts';
+import { writeFileAtomic } from '../../core/io/atomicWrite.ts';
 import { describeType, describeValue, parseConfigText } from '../../core/config/loadConfig.ts';
 import { LIF_PARAM_FIELDS, type LifParams } from '../../core/lif/params.ts';
 import { presynapticCount, type LayeredModel } from './model.ts';
@@ -340,14 +340,8 @@ export function formatDocument(value: unknown, indent = ''): string {
 
 /** Writes `text` so that a reader never sees a partial file: a temp file in the same folder, then rename. */
 export async function writeTextAtomic(path: string, text: string): Promise<void> {
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, text);
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  // devices and pipes written directly, symlinks followed, temp files removed on SIGINT (core/io/atomicWrite.ts)
+  await writeFileAtomic(path, text);
 }
 
 /** Reads and parses a JSON file; unreadable or invalid JSON becomes a ConfigError at `/`. */
