@@ -35,5 +35,8 @@ export {
 export { randomStream, normalDraw, integerDraw, exponentialDraw, type RandomStream } from './core/rng.ts';
 export { neuronStateArrays, type NeuronDynamics, type NeuronStateArrays } from './core/substrate/dynamics.ts';
 export type { Observation, RealiseContext, SpikeTimeMap, Substrate, TrialNoise } from './core/substrate/substrate.ts';
+export { SubstrateFitError } from './core/substrate/substrate.ts';
+export { DelayResolutionError, NonFiniteStateError, SpikeLimitError } from './core/engine/runLimits.ts';
 export { getSubstrate, registerSubstrate, substrateNames, unregisterSubstrate } from './core/substrate/registry.ts';
+export { checkOptionRecord, optionError, optionRecord, type OptionCheck } from './core/substrate/options.ts';
 export { idealSubstrate } from './substrates/ideal/index.ts';

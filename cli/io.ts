@@ -1,4 +1,7 @@
-import { rename, unlink, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { resolveOutputPath, sameFile, writeFileAtomic as writeAtomic, type FileContent } from '../core/io/atomicWrite.ts';
 
 /** Where a command writes; tests pass their own to run the CLI in-process. */
 export interface CliIo {
@@ -23,15 +26,63 @@ export class UsageError extends Error {}
  */
 export class ValidationFailedError extends Error {}
 
-/** Writes a file so that readers never see a partial one: a temp file in the same folder, then rename. */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
+/** A file system error as a short reason: `ENOSPC: no space left on device`. */
+export function fileErrorReason(error: unknown): string {
+  if (error instanceof Error && 'code' in error) {
+    const code = String(error.code);
+    const text: Record<string, string> = {
+      ENOSPC: 'no space left on device',
+      EDQUOT: 'disk quota exceeded',
+      EACCES: 'permission denied',
+      EPERM: 'operation not permitted',
+      ENOENT: 'no such file or folder',
+      EISDIR: 'is a directory',
+      EROFS: 'read-only file system',
+      ENOTDIR: 'a part of the path is not a folder',
+    };
+    return text[code] === undefined ? code : `${code}: ${text[code]}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Writes a file so that readers never see a partial one (core/io/atomicWrite.ts: temp file + rename;
+ * devices and pipes written directly; symlinks followed). Errors become a usage error naming `option`.
+ */
+export async function writeFileAtomic(path: string, content: FileContent, option = '--out'): Promise<void> {
   try {
-    await writeFile(temp, content);
-    await rename(temp, path);
+    await writeAtomic(path, content);
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
-    throw new UsageError(`--out: cannot write '${path}' (${reason})`);
+    throw new UsageError(`${option}: cannot write '${path}' (${fileErrorReason(error)})`);
+  }
+}
+
+/**
+ * Checks an output path before any work is done: its folder exists and is writable, it is not a folder,
+ * and it is none of `inputs` (writing would destroy an input). Throws a usage error naming `option`.
+ */
+export async function checkOutputPath(
+  option: string,
+  path: string,
+  inputs: readonly { readonly option: string; readonly path: string }[] = [],
+): Promise<void> {
+  const target = await resolveOutputPath(path);
+  const folder = dirname(target);
+  const folderStat = await stat(folder).catch(() => null);
+  if (folderStat === null || !folderStat.isDirectory()) {
+    throw new UsageError(`${option}: folder '${dirname(path)}' of '${path}' does not exist`);
+  }
+  const existing = await stat(target).catch(() => null);
+  if (existing?.isDirectory() === true) throw new UsageError(`${option}: '${path}' is a folder`);
+  if (existing === null || existing.isFile()) {
+    // a new or regular file is written through a temporary file in the folder
+    await access(folder, constants.W_OK).catch(() => {
+      throw new UsageError(`${option}: folder '${dirname(path)}' of '${path}' is not writable`);
+    });
+  }
+  for (const input of inputs) {
+    if (await sameFile(path, input.path)) {
+      throw new UsageError(`${option}: '${path}' is also ${input.option} '${input.path}'; writing it would destroy that file`);
+    }
   }
 }

@@ -1,13 +1,47 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../core/config/configError.ts';
-import { processIo, UsageError, ValidationFailedError, type CliIo } from './io.ts';
+import { SpikeLimitError } from '../core/engine/runLimits.ts';
+import { removePendingTempFiles } from '../core/io/atomicWrite.ts';
+import { fileErrorReason, processIo, UsageError, ValidationFailedError, type CliIo } from './io.ts';
 
 /** Exit code for bad input (config, arguments, files). */
 export const EXIT_BAD_INPUT = 2;
 
-/** Escapes control characters (newlines in user-supplied names) so an error stays on one line. */
-function oneLine(message: string): string {
-  return message.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+/** Longest run of non-blank characters kept whole in an error line (a name, a path, a quoted value). */
+const MAX_TOKEN_CHARS = 120;
+/** Longest error line. */
+const MAX_LINE_CHARS = 2000;
+
+/**
+ * Makes an error message one readable line: control characters (newlines in user-supplied names) are
+ * escaped, and user values echoed in it are cut: a run of more than MAX_TOKEN_CHARS non-blank characters
+ * keeps its first 80 and says how long it was, and the whole line stops at MAX_LINE_CHARS.
+ */
+export function oneLine(message: string): string {
+  const escaped = message.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+  const cut = escaped.replace(new RegExp(`\\S{${MAX_TOKEN_CHARS + 1},}`, 'g'), (token) => `${token.slice(0, 80)}... (${token.length} characters)`);
+  return cut.length <= MAX_LINE_CHARS ? cut : `${cut.slice(0, MAX_LINE_CHARS)}... (${cut.length} characters)`;
+}
+
+/**
+ * Commander's own usage errors as `<flag or argument>: <reason>` (one line, did-you-mean hint kept):
+ * `error: unknown option '--ot'\n(Did you mean --out?)` becomes `--ot: unknown option (did you mean --out?)`.
+ */
+export function commanderMessage(error: CommanderError): string {
+  const [first, ...rest] = error.message.replace(/^error: /, '').split('\n');
+  const hint = rest.join(' ').trim().replace(/^\(Did you mean/, '(did you mean');
+  const longFlag = (spec: string) => spec.split(/[ ,]+/).find((t) => t.startsWith('--')) ?? spec.split(/[ ,]+/)[0];
+  const withHint = (text: string) => (hint === '' ? text : `${text} ${hint}`);
+  let m: RegExpExecArray | null;
+  if ((m = /^unknown option '([^']*)'/.exec(first)) !== null) return withHint(`${m[1]}: unknown option`);
+  if ((m = /^unknown command '([^']*)'/.exec(first)) !== null) return withHint(`${m[1]}: unknown command`);
+  if ((m = /^missing required argument '([^']*)'/.exec(first)) !== null) return withHint(`<${m[1]}>: missing required argument`);
+  if ((m = /^option '([^']*)' argument missing/.exec(first)) !== null) return withHint(`${longFlag(m[1])}: needs a value`);
+  if ((m = /^required option '([^']*)' not specified/.exec(first)) !== null) return withHint(`${longFlag(m[1])}: required`);
+  if ((m = /^option '([^']*)' argument '([^']*)' is invalid\. (.*)$/.exec(first)) !== null) {
+    return withHint(`${longFlag(m[1])}: invalid value '${m[2]}'. ${m[3]}`);
+  }
+  return withHint(first);
 }
 
 /**
@@ -75,14 +109,14 @@ async function program(io: CliIo, argv: readonly string[]): Promise<Command> {
   const root = new Command('firstspike')
     .description('exact event-driven simulation of spiking networks with first-spike-time learning')
     .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => undefined })
     .exitOverride();
   const invoked = invokedCommand(argv);
   if (invoked !== undefined) await import('../index.ts');
   for (const entry of COMMANDS) {
     const cmd = entry === invoked ? await entry.load(io) : placeholder(entry);
-    cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
+    // usage errors are printed by main as one line (commanderMessage), not by commander
+    cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => undefined }).exitOverride();
     root.addCommand(cmd);
   }
   return root;
@@ -93,13 +127,20 @@ async function program(io: CliIo, argv: readonly string[]): Promise<Command> {
  * bad input (one line naming the field and the reason, no partial output), 1 for internal errors.
  */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  if (io === processIo) installProcessHandlers(); // a real process (bin/, cli/main.ts): signals, EPIPE
   try {
     await (await program(io, argv)).parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // --help and --version end here with code 0; usage errors were already printed by commander
-      return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+      // --help and --version end here with code 0
+      if (error.exitCode === 0) return 0;
+      io.stderr(`firstspike: error: ${oneLine(commanderMessage(error))} (see --help)\n`);
+      return EXIT_BAD_INPUT;
+    }
+    if (error instanceof SpikeLimitError) {
+      io.stderr(`firstspike: error: --max-spikes: ${oneLine(error.message)}; raise the limit with --max-spikes\n`);
+      return EXIT_BAD_INPUT;
     }
     if (error instanceof ValidationFailedError) {
       io.stderr(`firstspike: ${oneLine(error.message)}\n`);
@@ -114,6 +155,31 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     if (process.env.FIRSTSPIKE_DEBUG === '1' && error instanceof Error) io.stderr(`${error.stack}\n`);
     return 1;
   }
+}
+
+/**
+ * Process-level handling when run as a program: SIGINT/SIGTERM remove temporary output files before
+ * exiting (128 + signal number); a closed standard output (EPIPE: `firstspike simulate big.json | head`)
+ * ends the run quietly; a failing one (ENOSPC: `> /dev/full`) is a one-line error, exit 2.
+ */
+let handlersInstalled = false;
+export function installProcessHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  const onSignal = (signal: NodeJS.Signals, code: number) => {
+    process.on(signal, () => {
+      removePendingTempFiles();
+      process.exit(code);
+    });
+  };
+  onSignal('SIGINT', 130);
+  onSignal('SIGTERM', 143);
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    removePendingTempFiles();
+    if (error.code === 'EPIPE') process.exit(0);
+    process.stderr.write(`firstspike: error: standard output: cannot write (${oneLine(fileErrorReason(error))})\n`);
+    process.exit(EXIT_BAD_INPUT);
+  });
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;

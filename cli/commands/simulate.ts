@@ -3,8 +3,10 @@ import { loadConfigFile } from '../../core/config/index.ts';
 import { simulate } from '../../core/engine/simulate.ts';
 import { getSubstrate, substrateNames } from '../../core/substrate/registry.ts';
 import type { SimulationSpec } from '../../core/simulation.ts';
+import { SubstrateFitError } from '../../core/substrate/substrate.ts';
 import { formatResult, spikeSummary, type OutputFormat } from '../formatResult.ts';
-import { UsageError, writeFileAtomic, type CliIo } from '../io.ts';
+import { UsageError, checkOutputPath, writeFileAtomic, type CliIo } from '../io.ts';
+import { addLimitOptions, resourceLimitsOption } from '../limits.ts';
 import { loadPlugins, pluginOption } from '../plugins.ts';
 import { startProgress } from '../progress.ts';
 
@@ -17,34 +19,49 @@ export function checkSubstrateOptions(spec: SimulationSpec): void {
   }
 }
 
-/** Runs a spec with a progress bar on a terminal. */
-export function runWithProgress(spec: SimulationSpec, io: CliIo) {
+/**
+ * Runs a spec with a progress bar on a terminal, stopping after `maxSpikes` LIF spikes. What the
+ * substrate refuses about the network itself (bss2: more neurons or inputs than one chip has) is the
+ * user's input, so it becomes a usage error at /substrate.
+ */
+export function runWithProgress(spec: SimulationSpec, io: CliIo, maxSpikes?: number) {
   const progress = startProgress(io, spec.durationMs, 'simulating', 'ms');
   try {
-    return simulate(spec, { onProgress: (t) => progress.update(t) });
+    return simulate(spec, { onProgress: (t) => progress.update(t), maxSpikes });
+  } catch (error) {
+    if (error instanceof SubstrateFitError) throw new UsageError(`/substrate: ${error.message}`);
+    throw error;
   } finally {
     progress.stop();
   }
 }
 
 export function simulateCommand(io: CliIo): Command {
-  return new Command('simulate')
+  const command = new Command('simulate')
     .description('simulate a network given as a JSON config (see docs/config.md) and write its spikes and traces')
     .argument('<config>', 'path of the JSON config file')
     .option('-o, --out <file>', 'write the result to this file (atomically) instead of standard output')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['json', 'csv']).default('json'))
     .option('-q, --quiet', 'do not print the spike summary to standard error when writing to --out')
-    .addOption(pluginOption())
-    .action(async (configPath: string, opts: { out?: string; format: OutputFormat; quiet?: boolean; plugin?: string[] }) => {
+    .addOption(pluginOption());
+  return addLimitOptions(command).action(
+    async (
+      configPath: string,
+      opts: { out?: string; format: OutputFormat; quiet?: boolean; maxMemory?: string; maxSpikes?: string; plugin?: string[] },
+    ) => {
+      const limits = resourceLimitsOption(opts);
+      // before the run: a destination that cannot be written, or that is the config itself
+      if (opts.out !== undefined) await checkOutputPath('--out', opts.out, [{ option: 'the config', path: configPath }]);
       await loadPlugins(opts.plugin);
-      const spec = await loadConfigFile(configPath, { knownSubstrates: substrateNames() });
+      const spec = await loadConfigFile(configPath, { knownSubstrates: substrateNames(), limits });
       checkSubstrateOptions(spec);
-      const result = runWithProgress(spec, io);
+      const result = runWithProgress(spec, io, limits.maxSpikes);
       const text = formatResult(result, opts.format);
       if (opts.out === undefined) io.stdout(text);
       else {
         await writeFileAtomic(opts.out, text);
         if (opts.quiet !== true) io.stderr(`wrote ${opts.out}\n${spikeSummary(result, spec)}`);
       }
-    });
+    },
+  );
 }

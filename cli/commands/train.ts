@@ -11,8 +11,10 @@ import { formatDocument, saveModel, type ModelMeta } from '../../plugins/learnin
 import { PRESETS, type Preset } from '../../plugins/learning/presets.ts';
 import { MnistPackageMissingError } from '../../plugins/datasets/mnist.ts';
 import { evaluate, train, type EncodedSet, type EpochReport, type Evaluation, type TrainState } from '../../plugins/learning/trainer.ts';
+import { sameFile } from '../../core/io/atomicWrite.ts';
 import { UsageError, type CliIo } from '../io.ts';
 import { loadPlugins, pluginOption } from '../plugins.ts';
+import { threadsOption } from '../limits.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Option parsing shared by train, evaluate and start
@@ -260,6 +262,13 @@ export async function runTraining(io: CliIo, run: TrainRun): Promise<TrainSummar
   const { preset, substrate, substrateOptions, seed } = run;
   await checkWritableDir('--out', run.out, run.createFolders);
   if (run.checkpoint !== null) await checkWritableDir('--checkpoint', run.checkpoint, run.createFolders);
+  // the model file must not overwrite the checkpoint (nor the checkpoint resumed from)
+  if (run.checkpoint !== null && (await sameFile(run.out, run.checkpoint))) {
+    throw new UsageError(`--checkpoint: '${run.checkpoint}' is also --out; the model file would overwrite the checkpoint (give two files)`);
+  }
+  if (run.resume !== null && (await sameFile(run.out, run.resume.path))) {
+    throw new UsageError(`--out: '${run.out}' is also --resume; the model file would overwrite the checkpoint resumed from`);
+  }
   const data = presetData(preset, run.dataDir);
   const sets = trainingSets(preset, data, run.holdOutValidation);
   if (run.trainSamples !== null && run.trainSamples > sets.train.n) {
@@ -412,6 +421,7 @@ interface TrainCliOptions {
   trainSamples?: string;
   holdOutValidation?: boolean;
   threads?: string;
+  forceThreads?: boolean;
   json?: boolean;
   plugin?: string[];
 }
@@ -498,7 +508,7 @@ async function resolveTrainRun(opts: TrainCliOptions): Promise<TrainRun> {
     holdOutValidation: opts.holdOutValidation === true || resume?.checkpoint.run.holdOutValidation === true,
     resume,
     json: opts.json === true,
-    threads: opts.threads === undefined ? 1 : integerOption('threads', opts.threads, 1, 256, 'a whole number >= 1'),
+    threads: threadsOption(opts.threads, opts.forceThreads === true),
     createFolders: opts.out === undefined,
   };
 }
@@ -522,7 +532,8 @@ export function trainCommand(io: CliIo): Command {
     .option('--data-dir <dir>', 'MNIST IDX files to use instead of the built-in digits (mnist16 only)')
     .option('--train-samples <n>', 'use only the first N training samples (quick runs, tests)')
     .option('--hold-out-validation', 'keep the validation split apart (per-epoch validation figures, model selection) for presets that train on it (mnist16)')
-    .option('--threads <n>', 'worker threads for the minibatches (default 1; the weights do not depend on it)')
+    .option('--threads <n>', 'worker threads for the minibatches (default 1, at most the available cores; the weights do not depend on it)')
+    .option('--force-threads', 'allow --threads above the number of available cores')
     .option('--json', 'print a JSON summary (per-epoch figures, test accuracy) instead of text')
     .addOption(pluginOption())
     .action(async (opts: TrainCliOptions) => {

@@ -40,3 +40,13 @@ export {
   parseConfigText,
   type LoadOptions,
 } from './loadConfig.ts';
+export {
+  DEFAULT_MAX_SPIKES,
+  DEFAULT_MEMORY_FRACTION,
+  checkResources,
+  defaultMaxMemoryBytes,
+  defaultResourceLimits,
+  formatBytes,
+  type ResourceLimits,
+} from './resourceLimits.ts';
+export { checkMagnitudes } from './magnitudes.ts';

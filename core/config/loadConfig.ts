@@ -7,7 +7,6 @@ import {
   type LifParams,
 } from '../lif/params.ts';
 import {
-  csrFromTriples,
   type LifPopulation,
   type Population,
   type Projection,
@@ -29,7 +28,10 @@ import {
   type SpikeSourceArrayConfig,
   type SpikeSourcePoissonConfig,
 } from './schema.ts';
-import { checkWeightAgainstConnections, classifyWeight, resolveWeights } from './weights.ts';
+import { checkWeightAgainstConnections, classifyWeight, weightSource } from './weights.ts';
+import { connectorCsr } from './connectorCsr.ts';
+import { checkMagnitudes } from './magnitudes.ts';
+import { checkResources, defaultResourceLimits, type ResourceLimits } from './resourceLimits.ts';
 
 export type { FirstspikeConfig };
 
@@ -37,6 +39,11 @@ export type { FirstspikeConfig };
 export interface LoadOptions {
   /** Names of the substrates that exist (the config's substrate must be one of them). */
   readonly knownSubstrates: readonly string[];
+  /**
+   * Memory and spike limits the config must stay within (estimated before anything is built); default
+   * {@link defaultResourceLimits}: half the machine's memory (at most the JS heap limit), 1e7 spikes.
+   */
+  readonly limits?: ResourceLimits;
 }
 
 /** Default substrate when the config names none. */
@@ -632,18 +639,17 @@ function buildProjection(
     }
   }
   const form = proj.weight === undefined ? undefined : classifyWeight(proj.weight, weightPath, ends);
-  const connections = generateConnections(proj.connector, ends, () =>
-    randomStream(seed, `connectivity/${name}`),
+  // CSR built in typed arrays directly (12 bytes per synapse at the peak, see connectorCsr.ts)
+  const synapses = connectorCsr(
+    proj.connector,
+    ends,
+    () => randomStream(seed, `connectivity/${name}`),
+    weightSource(form, () => randomStream(seed, `weights/${name}`)),
+    (count) => {
+      if (form !== undefined) checkWeightAgainstConnections(form, weightPath, { count });
+    },
   );
-  if (form !== undefined) checkWeightAgainstConnections(form, weightPath, connections);
-  const weights = resolveWeights(form, connections, () => randomStream(seed, `weights/${name}`));
-  return {
-    name,
-    source,
-    target,
-    delayMs: proj.delay ?? 0,
-    synapses: csrFromTriples(ends.nPre, connections.pre, connections.post, weights),
-  };
+  return { name, source, target, delayMs: proj.delay ?? 0, synapses };
 }
 
 /** Upper bound on the samples of one membrane-trace request (8 bytes each). */
@@ -714,6 +720,8 @@ function buildValidated(config: unknown, options: LoadOptions): SimulationSpec {
   const cfg = config as FirstspikeConfig;
   const seed = cfg.seed ?? 0;
   const substrate = buildSubstrate(cfg, options);
+  checkMagnitudes(cfg);
+  checkResources(cfg, options.limits ?? defaultResourceLimits());
   const populations = buildPopulations(cfg, seed);
   const projectionNames = new Map<string, number>();
   const projections = (cfg.projections ?? []).map((proj, p) =>

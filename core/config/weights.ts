@@ -74,13 +74,49 @@ export function classifyWeight(weight: WeightConfig, path: string, ends: Connect
 }
 
 /** Checks what depends on the generated connections (the length of a per-connection list). */
-export function checkWeightAgainstConnections(form: WeightForm, path: string, connections: Connections): void {
+export function checkWeightAgainstConnections(form: WeightForm, path: string, connections: Pick<Connections, 'count'>): void {
   if (form.kind === 'list' && form.values.length !== connections.count) {
     throw new ConfigError(
       path,
       `weight list has ${form.values.length} values but the connector generated ${connections.count} ` +
         'connections (one weight per connection, in generation order)',
     );
+  }
+}
+
+/** The weight (nA) of generated connection number `k` (generation order) from `pre` to `post`. */
+export type WeightOf = (pre: number, post: number, k: number) => number;
+
+/**
+ * The weight of each connection, asked for once per connection in generation order (distributions draw
+ * from the `weights/<projection>` stream, opened only for them, in that order). `form` may be undefined
+ * only when every connection has a from_list weight (the caller applies those); it then gives 0.
+ */
+export function weightSource(form: WeightForm | undefined, openStream: () => RandomStream): WeightOf {
+  if (form === undefined) return () => 0;
+  switch (form.kind) {
+    case 'constant': {
+      const value = form.value;
+      return () => value;
+    }
+    case 'matrix': {
+      const rows = form.rows;
+      return (pre, post) => rows[pre][post];
+    }
+    case 'list': {
+      const values = form.values;
+      return (_pre, _post, k) => values[k];
+    }
+    case 'normal': {
+      const stream = openStream();
+      const { mean, std } = form.spec;
+      return () => mean + std * normalDraw(stream);
+    }
+    case 'uniform': {
+      const stream = openStream();
+      const { low, high } = form.spec;
+      return () => low + (high - low) * stream.next();
+    }
   }
 }
 
@@ -95,31 +131,8 @@ export function resolveWeights(
 ): Float64Array {
   const n = connections.count;
   const out = new Float64Array(n);
-  if (form !== undefined) {
-    switch (form.kind) {
-      case 'constant':
-        out.fill(form.value);
-        break;
-      case 'matrix':
-        for (let k = 0; k < n; k++) out[k] = form.rows[connections.pre[k]][connections.post[k]];
-        break;
-      case 'list':
-        for (let k = 0; k < n; k++) out[k] = form.values[k];
-        break;
-      case 'normal': {
-        const stream = openStream();
-        const { mean, std } = form.spec;
-        for (let k = 0; k < n; k++) out[k] = mean + std * normalDraw(stream);
-        break;
-      }
-      case 'uniform': {
-        const stream = openStream();
-        const { low, high } = form.spec;
-        for (let k = 0; k < n; k++) out[k] = low + (high - low) * stream.next();
-        break;
-      }
-    }
-  }
+  const weightOf = weightSource(form, openStream);
+  for (let k = 0; k < n; k++) out[k] = weightOf(connections.pre[k], connections.post[k], k);
   const explicit = connections.listWeights;
   if (explicit !== undefined) {
     for (let k = 0; k < n; k++) if (!Number.isNaN(explicit[k])) out[k] = explicit[k];

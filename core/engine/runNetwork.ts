@@ -4,6 +4,7 @@ import type { Observation } from '../substrate/substrate.ts';
 import { EventQueue } from './eventQueue.ts';
 import { InputBuffers } from './inputBuffers.ts';
 import { SpikeRecorder, type MembraneTrace, type SpikeTable } from './recorder.ts';
+import { DelayResolutionError, NonFiniteStateError, SpikeLimitError } from './runLimits.ts';
 import { planSchedule } from './schedule.ts';
 
 /** Counts from one run. */
@@ -33,6 +34,8 @@ export interface RunOptions<C> {
   readonly observation?: Observation;
   /** Called after each window with the simulated time reached (ms). */
   readonly onProgress?: (simulatedMs: number) => void;
+  /** Stop with a SpikeLimitError when LIF neurons have emitted more spikes than this (default: no limit). */
+  readonly maxSpikes?: number;
 }
 
 const FIRE = 0;
@@ -142,9 +145,10 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
     return to - from;
   };
 
+  const maxSpikes = options.maxSpikes ?? Infinity;
   const emit = (i: number, t: number): void => {
-    spikesEmitted++;
     const pop = popOf[i];
+    if (++spikesEmitted > maxSpikes) throw new SpikeLimitError(maxSpikes, pops[pop].name, t);
     const local = i - offset[pop];
     if (recordSpikes[pop] === 1) {
       const observed = observation === undefined ? t : observation.spikeTime(pop, local, t);
@@ -157,6 +161,17 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
       if (!(arrival < durationMs)) continue;
       if (proj.delayMs > 0) deliveries.push(arrival, 0, local, outgoingIndex[pop][o]);
       else recurrentEvents += deliverRow(outgoingIndex[pop][o], local, t);
+    }
+  };
+
+  // Hostile-input guard, the one place for it: after an input is applied, V and both currents of the
+  // neuron must be finite (x - x is 0 for a finite sum, NaN when any term is NaN or infinite). A state that
+  // overflowed would give NaN traces and no spikes, or stall the threshold search.
+  const checkFinite = (i: number): void => {
+    const x = s.vMv[i] + s.iExcNa[i] + s.iInhNa[i];
+    if (x - x !== 0) {
+      const pop = popOf[i];
+      throw new NonFiniteStateError(pop, pops[pop].name, i - offset[pop], s.lastMs[i]);
     }
   };
 
@@ -181,6 +196,7 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
       if (isTraced) sampleBefore(i, tIn);
       dyn.advanceTo(s, k, i, tIn);
       dyn.receive(s, k, i, weights[pos]);
+      checkFinite(i);
       pos++;
     }
     buffers.clear(i);
@@ -223,6 +239,7 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
         }
       } else {
         dyn.receive(s, k, i, buffers.weights[i][buffers.position[i]]);
+        checkFinite(i);
         buffers.position[i]++;
       }
       scheduleNeuron(i, end);
@@ -230,11 +247,48 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
     for (const p of populations) for (let i = offset[p]; i < offset[p] + pops[p].size; i++) buffers.clear(i);
   };
 
+  // Skipping quiet stretches: after a window in which nothing happened (no input, no spike), the run
+  // jumps to the next time anything can happen: the next delivery, the next source spike arrival, or the
+  // first time a neuron fires on its own (exact, from nextSpikeTime). Windows only order causality, so
+  // where they start does not change the result; a run of 1e308 ms with nothing to do ends at once.
+  const nextActivity = (): number => {
+    let next = deliveries.peekTime();
+    for (let x = 0; x < external.length; x++) {
+      const proj = projections[external[x]];
+      const src = pops[proj.source];
+      if (src.kind !== 'source') continue;
+      const ptr = sourcePointer[x];
+      for (let j = 0; j < src.size; j++) {
+        const q = ptr[j];
+        if (q < src.spikeTimesMs[j].length) next = Math.min(next, src.spikeTimesMs[j][q] + proj.delayMs);
+      }
+    }
+    const horizon = Math.min(next, durationMs);
+    for (let i = 0; i < total && next > 0; i++) next = Math.min(next, dyn.nextSpikeTime(s, k, i, horizon));
+    return next;
+  };
+
   const windowMs = schedule.windowMs;
   let windows = 0;
   let start = 0;
+  let activity = -1;
   while (start < durationMs) {
+    const now = externalEvents + recurrentEvents + spikesEmitted;
+    if (now === activity) {
+      // the last window was quiet
+      const next = nextActivity();
+      if (next > start) {
+        start = Math.min(next, durationMs);
+        if (start >= durationMs) break;
+      }
+    }
+    activity = now;
     const end = Math.min(start + windowMs, durationMs);
+    if (!(end > start)) {
+      // start + windowMs rounded back to start: time cannot advance (guard against a hang)
+      const p = projections.findIndex((q) => pops[q.source].kind === 'lif' && q.delayMs === windowMs);
+      throw new DelayResolutionError(p, windowMs, start);
+    }
     windows++;
     // Spike-source spikes arriving in [start, end).
     for (let x = 0; x < external.length; x++) {

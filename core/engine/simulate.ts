@@ -12,6 +12,8 @@ export interface SimulateOptions {
   readonly trial?: number;
   /** Called after each lookahead window with the simulated time reached (ms). */
   readonly onProgress?: (simulatedMs: number, durationMs: number) => void;
+  /** Stop with a SpikeLimitError after this many LIF spikes (default: no limit; the CLI's --max-spikes). */
+  readonly maxSpikes?: number;
 }
 
 /** The outcome of a simulation. */
@@ -53,6 +55,7 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     recording: spec.recording,
     observation: substrate.observation?.(network, context),
     onProgress: onProgress === undefined ? undefined : (t) => onProgress(t, spec.durationMs),
+    maxSpikes: options.maxSpikes,
   });
   return {
     populationNames: spec.network.populations.map((p) => p.name),

@@ -67,7 +67,8 @@ export interface Substrate<C = unknown> {
   readonly description: string;
   /**
    * Checks substrate options; throws an Error whose message is `<option path>: <reason>` for bad ones.
-   * Options not listed are rejected by well-behaved substrates.
+   * Options not listed are rejected by well-behaved substrates: parse the record with `checkOptionRecord`
+   * (core/substrate/options.ts), which looks at own keys only and names unknown ones.
    */
   validateOptions(options: Readonly<Record<string, unknown>>): void;
   /**
@@ -102,4 +103,15 @@ export interface Substrate<C = unknown> {
    * follow.
    */
   weightLimit?(options: Readonly<Record<string, unknown>>): number | undefined;
+}
+
+/**
+ * Thrown by `realise` when the network itself does not fit the substrate (e.g. more neurons or inputs than
+ * one BrainScaleS-2 chip has): the user's input, not a bug (the CLI reports it as a usage error, exit 2).
+ */
+export class SubstrateFitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SubstrateFitError';
+  }
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 
 /**
  * An IDX array of unsigned bytes (the format of the MNIST and Fashion-MNIST files, LeCun et al.):
@@ -38,14 +38,7 @@ export function isGzip(bytes: Uint8Array): boolean {
  * `expect.ndim`, a zero size, or a data length that differs from the header's.
  */
 export function parseIdx(bytes: Uint8Array, file: string, expect: IdxExpectation = {}): IdxArray {
-  let raw = bytes;
-  if (isGzip(bytes)) {
-    try {
-      raw = gunzipSync(bytes);
-    } catch (err) {
-      fail(file, `corrupt gzip data (${err instanceof Error ? err.message : String(err)})`);
-    }
-  }
+  const raw = isGzip(bytes) ? gunzipIdx(bytes, file) : bytes;
   if (raw.length < 4) fail(file, `too short for an IDX header (${raw.length} bytes)`);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const magic = view.getUint32(0, false);
@@ -74,6 +67,49 @@ export function parseIdx(bytes: Uint8Array, file: string, expect: IdxExpectation
   if (have > count) fail(file, `${have - count} unexpected bytes after the data (dimensions ${dims.join('x')})`);
   // A plain Uint8Array view (not a Buffer), whatever the input was.
   return { dims, data: new Uint8Array(raw.buffer, raw.byteOffset + headerBytes, count) };
+}
+
+/** Largest IDX payload read (bytes): 2^31 - 1, the most a Uint8Array of one file sensibly holds here. */
+export const MAX_IDX_BYTES = 2 ** 31 - 1;
+
+/** Growing prefixes of the compressed bytes inflated to read the header (at most 4 + 4 * 255 bytes). */
+const HEADER_PROBES = [64, 512, 4096];
+/** Deflate expands at most about 1032:1, so a prefix of n bytes inflates to less than this many. */
+const inflatedBound = (n: number): number => 1100 * n + 1024;
+
+/**
+ * Gunzips an IDX file without trusting it: first only the start, to read the header, then the whole with
+ * the output bounded by the size that header declares (plus one byte, to detect trailing data). A gzip
+ * bomb therefore fails after at most the declared size instead of filling memory.
+ */
+function gunzipIdx(bytes: Uint8Array, file: string): Uint8Array {
+  let head = new Uint8Array(0);
+  for (const n of HEADER_PROBES) {
+    try {
+      // a truncated stream flushed with Z_SYNC_FLUSH inflates what it has without an error
+      head = gunzipSync(bytes.subarray(0, n), { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: inflatedBound(n) });
+    } catch (err) {
+      fail(file, `corrupt gzip data (${err instanceof Error ? err.message : String(err)})`);
+    }
+    if ((head.length >= 4 && head.length >= 4 + 4 * head[3]!) || n >= bytes.length) break;
+  }
+  let limit = MAX_IDX_BYTES;
+  if (head.length >= 4 && head[3]! > 0 && head.length >= 4 + 4 * head[3]!) {
+    const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+    let count = 1;
+    for (let d = 0; d < head[3]!; d++) count *= view.getUint32(4 + 4 * d, false);
+    const declared = 4 + 4 * head[3]! + count;
+    if (declared > MAX_IDX_BYTES) fail(file, `header declares ${count} data bytes, more than the ${MAX_IDX_BYTES} this reader accepts`);
+    limit = declared + 1;
+  }
+  try {
+    return gunzipSync(bytes, { maxOutputLength: limit });
+  } catch (err) {
+    if (err instanceof RangeError || (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      fail(file, `gzip data inflates to more than the ${limit - 1} bytes its IDX header declares`);
+    }
+    fail(file, `corrupt gzip data (${err instanceof Error ? err.message : String(err)})`);
+  }
 }
 
 /** Reads and parses the IDX file at `path` (raw or gzip). Errors name the file. */

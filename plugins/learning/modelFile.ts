@@ -1,7 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ConfigError, jsonPointer } from '../../core/config/configError.ts';
+import { writeFileAtomic } from '../../core/io/atomicWrite.ts';
+import {
+  MAX_ABS_CURRENT_NA,
+  MAX_ABS_POTENTIAL_MV,
+  MAX_CAPACITANCE_NF,
+  MAX_REFRACTORY_MS,
+  MAX_TIME_CONSTANT_MS,
+  MIN_CAPACITANCE_NF,
+  MIN_TIME_CONSTANT_MS,
+} from '../../core/config/magnitudes.ts';
 import { describeType, describeValue, parseConfigText } from '../../core/config/loadConfig.ts';
 import { LIF_PARAM_FIELDS, type LifParams } from '../../core/lif/params.ts';
 import { presynapticCount, type LayeredModel } from './model.ts';
@@ -55,15 +64,16 @@ const NEURON_SCHEMA = {
   required: [...LIF_PARAM_FIELDS],
   additionalProperties: false,
   properties: {
-    tauMemMs: { type: 'number', exclusiveMinimum: 0 },
-    tauSynExcMs: { type: 'number', exclusiveMinimum: 0 },
-    tauSynInhMs: { type: 'number', exclusiveMinimum: 0 },
-    capacitanceNf: { type: 'number', exclusiveMinimum: 0 },
-    vRestMv: { type: 'number' },
-    vResetMv: { type: 'number' },
-    vThreshMv: { type: 'number' },
-    tauRefracMs: { type: 'number', minimum: 0 },
-    iOffsetNa: { type: 'number' },
+    // the magnitude bounds of configs (core/config/magnitudes.ts): beyond them the exact solution overflows
+    tauMemMs: { type: 'number', minimum: MIN_TIME_CONSTANT_MS, maximum: MAX_TIME_CONSTANT_MS },
+    tauSynExcMs: { type: 'number', minimum: MIN_TIME_CONSTANT_MS, maximum: MAX_TIME_CONSTANT_MS },
+    tauSynInhMs: { type: 'number', minimum: MIN_TIME_CONSTANT_MS, maximum: MAX_TIME_CONSTANT_MS },
+    capacitanceNf: { type: 'number', minimum: MIN_CAPACITANCE_NF, maximum: MAX_CAPACITANCE_NF },
+    vRestMv: { type: 'number', minimum: -MAX_ABS_POTENTIAL_MV, maximum: MAX_ABS_POTENTIAL_MV },
+    vResetMv: { type: 'number', minimum: -MAX_ABS_POTENTIAL_MV, maximum: MAX_ABS_POTENTIAL_MV },
+    vThreshMv: { type: 'number', minimum: -MAX_ABS_POTENTIAL_MV, maximum: MAX_ABS_POTENTIAL_MV },
+    tauRefracMs: { type: 'number', minimum: 0, maximum: MAX_REFRACTORY_MS },
+    iOffsetNa: { type: 'number', minimum: -MAX_ABS_CURRENT_NA, maximum: MAX_ABS_CURRENT_NA },
   },
 } as const;
 
@@ -79,9 +89,13 @@ export const MODEL_SCHEMA = {
     version: { const: MODEL_VERSION },
     preset: { type: 'string', minLength: 1 },
     layer_sizes: { type: 'array', minItems: 2, items: { type: 'integer', minimum: 1 } },
-    bias_times: { type: 'array', items: { type: ['number', 'null'] } },
+    // a bias spike time is a time within the trial: >= 0
+    bias_times: { type: 'array', items: { type: ['number', 'null'], minimum: 0, maximum: MAX_TIME_CONSTANT_MS } },
     neuron: NEURON_SCHEMA,
-    weights: { type: 'array', items: { type: 'array', items: { type: 'number' } } },
+    weights: {
+      type: 'array',
+      items: { type: 'array', items: { type: 'number', minimum: -MAX_ABS_CURRENT_NA, maximum: MAX_ABS_CURRENT_NA } },
+    },
     training: {
       type: 'object',
       required: ['seed', 'epochs_done', 'substrate', 'substrate_options', 'validation_accuracy'],
@@ -340,14 +354,8 @@ export function formatDocument(value: unknown, indent = ''): string {
 
 /** Writes `text` so that a reader never sees a partial file: a temp file in the same folder, then rename. */
 export async function writeTextAtomic(path: string, text: string): Promise<void> {
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, text);
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  // devices and pipes written directly, symlinks followed, temp files removed on SIGINT (core/io/atomicWrite.ts)
+  await writeFileAtomic(path, text);
 }
 
 /** Reads and parses a JSON file; unreadable or invalid JSON becomes a ConfigError at `/`. */

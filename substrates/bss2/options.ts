@@ -1,3 +1,4 @@
+import { checkOptionRecord, describeOptionValue as describe, optionError as fail, optionRecord, type OptionCheck } from '../../core/substrate/options.ts';
 import { HOLDOFF_TICKS_MAX, REFRACTORY_CLOCK_SCALE_MAX, WEIGHT_MAX } from './hardware.ts';
 
 /**
@@ -140,19 +141,7 @@ export function defaultSynapticCurrentCap(weightScale: number): number {
   return (WEIGHT_MAX * WEIGHT_MAX) / weightScale;
 }
 
-type Check = (value: unknown, path: string) => void;
-
-function fail(path: string, reason: string): never {
-  throw new Error(`${path}: ${reason}`);
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}
+type Check = OptionCheck;
 
 function number(min: number, max: number, { minExclusive = false, integer = false, infinity = false } = {}): Check {
   return (value, path) => {
@@ -173,18 +162,8 @@ const boolean: Check = (value, path) => {
 const nonNegative = number(0, Infinity);
 const fraction = number(0, 1);
 
-function objectOf(checks: Readonly<Record<string, Check>>, name: string): Check {
-  return (value, path) => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      fail(path, `must be an object with some of ${Object.keys(checks).join(', ')} (got ${describe(value)})`);
-    }
-    for (const [key, v] of Object.entries(value)) {
-      const check = checks[key];
-      if (check === undefined) fail(`${path}/${key}`, `unknown ${name} option (known: ${Object.keys(checks).join(', ')})`);
-      check(v, `${path}/${key}`);
-    }
-  };
-}
+// nested records: own keys only, unknown keys named (core/substrate/options.ts)
+const objectOf = (checks: Readonly<Record<string, Check>>, name: string): Check => optionRecord(checks, `${name} option`);
 
 const MISMATCH_CHECKS: Record<keyof Bss2MismatchOptions, Check> = {
   threshold: nonNegative,
@@ -233,13 +212,7 @@ export const BSS2_OPTION_NAMES: readonly (keyof Bss2Options)[] = Object.keys(CHE
  * `/substrate/mismatch/<key>: ...`) for an unknown option or a wrong type or range.
  */
 export function validateBss2Options(options: Readonly<Record<string, unknown>>): void {
-  for (const [key, value] of Object.entries(options)) {
-    const check = (CHECKS as Record<string, Check>)[key];
-    if (check === undefined) {
-      fail(`/substrate/${key}`, `unknown option for substrate 'bss2' (known: ${BSS2_OPTION_NAMES.join(', ')})`);
-    }
-    check(value, `/substrate/${key}`);
-  }
+  checkOptionRecord(options, '/substrate', CHECKS, "option for substrate 'bss2'");
   const dead = (options.deadFraction as number | undefined) ?? 0;
   const spontaneous = (options.spontaneousFraction as number | undefined) ?? 0;
   if (dead + spontaneous > 1) fail('/substrate/spontaneousFraction', `deadFraction + spontaneousFraction must be <= 1 (got ${dead + spontaneous})`);

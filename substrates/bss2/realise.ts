@@ -1,3 +1,4 @@
+import { SubstrateFitError } from '../../core/substrate/substrate.ts';
 import { copyLifParamArrays, type LifParamArrays } from '../../core/lif/params.ts';
 import type { CsrMatrix, LifPopulation, Network, Population, Projection } from '../../core/network/network.ts';
 import { concatenatedLifParams } from '../../core/network/network.ts';
@@ -59,7 +60,7 @@ export function placeNetwork(network: Network): Placement {
 export function checkFits(network: Network, placement: Placement): void {
   const hint = 'set the substrate option checkSize: false to simulate it anyway';
   if (placement.neurons > LOGICAL_NEURONS) {
-    throw new Error(
+    throw new SubstrateFitError(
       `bss2: the network has ${placement.neurons} LIF neurons, more than the ${LOGICAL_NEURONS} logical neurons of one ` +
         `BrainScaleS-2 chip (${NEURON_CIRCUITS} neuron circuits, ${CIRCUITS_PER_LOGICAL_NEURON} per logical neuron); ${hint}`,
     );
@@ -69,7 +70,7 @@ export function checkFits(network: Network, placement: Placement): void {
     for (let n = 0; n < p.size; n++) {
       const count = placement.inputs[placement.offset[idx] + n];
       if (count > INPUTS_PER_LOGICAL_NEURON) {
-        throw new Error(
+        throw new SubstrateFitError(
           `bss2: neuron ${n} of population '${p.name}' has ${count} inputs, more than the ${INPUTS_PER_LOGICAL_NEURON} ` +
             `signed inputs of a logical neuron (${CIRCUITS_PER_LOGICAL_NEURON} circuits); ${hint}`,
         );

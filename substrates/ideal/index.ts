@@ -1,5 +1,6 @@
 import type { LifConstants } from '../../core/lif/constants.ts';
 import { lifDynamics } from '../../core/lif/lifDynamics.ts';
+import { checkOptionRecord } from '../../core/substrate/options.ts';
 import type { Substrate } from '../../core/substrate/substrate.ts';
 
 /**
@@ -10,9 +11,7 @@ export const idealSubstrate: Substrate<LifConstants> = {
   name: 'ideal',
   description: 'the model equations exactly, with nominal parameters and no noise',
   validateOptions(options) {
-    for (const key of Object.keys(options)) {
-      throw new Error(`/substrate/${key}: unknown option for substrate 'ideal' (it takes none)`);
-    }
+    checkOptionRecord(options, '/substrate', {}, "option for substrate 'ideal'");
   },
   realise(network) {
     return network;

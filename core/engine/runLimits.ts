@@ -1,0 +1,50 @@
+import { ConfigError } from '../config/configError.ts';
+
+/**
+ * Why a run stopped early. Both are the input's fault (exit 2 in the CLI), found only while running.
+ */
+
+/** More spikes than the run's spike limit: a network this active would exhaust memory or never end. */
+export class SpikeLimitError extends Error {
+  constructor(
+    readonly limit: number,
+    readonly population: string,
+    readonly timeMs: number,
+  ) {
+    super(
+      `more than ${limit} spikes by t = ${timeMs} ms (the last from population '${population}'); ` +
+        'a run this active would exhaust memory',
+    );
+    this.name = 'SpikeLimitError';
+  }
+}
+
+/**
+ * The state of a neuron became NaN or infinite (parameters or weights so extreme that the exact solution
+ * overflows). Reported at the population's config path, `/populations/<index>`.
+ */
+export class NonFiniteStateError extends ConfigError {
+  constructor(populationIndex: number, population: string, neuron: number, timeMs: number) {
+    super(
+      `/populations/${populationIndex}`,
+      `neuron ${neuron} of population '${population}' reached a non-finite state (NaN or infinite V or current) ` +
+        `at t = ${timeMs} ms: its parameters or input weights are too extreme for double precision`,
+    );
+    this.name = 'NonFiniteStateError';
+  }
+}
+
+/**
+ * The run reached a time at which its window (the smallest positive delay between LIF populations) is
+ * below the resolution of doubles, so time could not advance. Reported at that projection's delay.
+ */
+export class DelayResolutionError extends ConfigError {
+  constructor(projectionIndex: number, delayMs: number, timeMs: number) {
+    super(
+      `/projections/${projectionIndex}/delay`,
+      `the delay of ${delayMs} ms is below the resolution of double-precision time at t = ${timeMs} ms ` +
+        '(activity continues that late); use a longer delay or a shorter duration',
+    );
+    this.name = 'DelayResolutionError';
+  }
+}
