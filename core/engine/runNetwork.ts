@@ -1,10 +1,13 @@
 import { concatenatedLifParams, type LifPopulation, type Network, type Projection, type RecordingSpec } from '../network/network.ts';
+import type { LifConstants } from '../lif/constants.ts';
+import { isLifDynamics } from '../lif/lifDynamics.ts';
 import { neuronStateArrays, type NeuronDynamics } from '../substrate/dynamics.ts';
 import type { Observation } from '../substrate/substrate.ts';
 import { EventQueue } from './eventQueue.ts';
 import { InputBuffers } from './inputBuffers.ts';
 import { SpikeRecorder, type MembraneTrace, type SpikeTable } from './recorder.ts';
 import { planSchedule } from './schedule.ts';
+import { WindowedLif } from './windowedLif.ts';
 
 /** Counts from one run. */
 export interface RunStatistics {
@@ -17,6 +20,10 @@ export interface RunStatistics {
   /** Number of lookahead windows the run was split into. */
   readonly windows: number;
   readonly windowMs: number;
+  /** Neuron-windows on the windowed fast path advanced in bulk (the bound ruled out a spike). */
+  readonly bulkNeuronWindows: number;
+  /** Neuron-windows on the windowed fast path that ran the exact input-by-input sweep. */
+  readonly sweptNeuronWindows: number;
 }
 
 export interface RunResult {
@@ -33,6 +40,16 @@ export interface RunOptions<C> {
   readonly observation?: Observation;
   /** Called after each window with the simulated time reached (ms). */
   readonly onProgress?: (simulatedMs: number) => void;
+  /**
+   * Run every neuron on the generic input-by-input path, never on the windowed fast path of
+   * core/engine/windowedLif.ts (the reference the fast path is compared with). Default false.
+   */
+  readonly reference?: boolean;
+  /**
+   * Smallest population that takes the windowed fast path (default 64). Smaller populations gain little
+   * and keep the reference path's arithmetic bit for bit.
+   */
+  readonly fastPathMinNeurons?: number;
 }
 
 const FIRE = 0;
@@ -70,7 +87,8 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
     if (p.kind === 'lif') popOf.fill(idx, offset[idx], offset[idx] + p.size);
   });
 
-  const k = dyn.prepare(concatenatedLifParams(pops), network);
+  const params = concatenatedLifParams(pops);
+  const k = dyn.prepare(params, network);
   const s = neuronStateArrays(total);
   for (const p of lifPops) s.vMv.set(p.initialVMv, offset[pops.indexOf(p)]);
 
@@ -116,6 +134,22 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
   const traced = new Uint8Array(total);
   tracesOf.forEach((_, g) => (traced[g] = 1));
 
+  // The windowed fast path: populations of identical lifDynamics neurons that are run by sweeps.
+  const windowed =
+    options.reference !== true && isLifDynamics(dyn as NeuronDynamics<unknown>)
+      ? new WindowedLif(
+          k as unknown as LifConstants, // isLifDynamics: prepare is lifDynamics.prepare
+          params,
+          offset,
+          pops.map((p) => p.size),
+          pops.map(
+            (p, idx) =>
+              p.kind === 'lif' && p.size >= (options.fastPathMinNeurons ?? 64) && !schedule.groups[groupOfPop[idx]].eventDriven,
+          ),
+        )
+      : null;
+  const fastOf = windowed === null ? pops.map(() => null) : windowed.fastOf;
+
   const sampleBefore = (i: number, t: number): void => {
     for (const ti of tracesOf[i]) {
       const tr = traces[ti];
@@ -129,6 +163,8 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
   let externalEvents = 0;
   let recurrentEvents = 0;
   let spikesEmitted = 0;
+  let bulkNeuronWindows = 0;
+  let sweptNeuronWindows = 0;
 
   const deliverRow = (projIdx: number, pre: number, t: number): number => {
     const proj = projections[projIdx];
@@ -138,7 +174,9 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
     const to = syn.rowStart[pre + 1];
     const targets = syn.targets;
     const weights = syn.weights;
-    for (let e = from; e < to; e++) buffers.insert(base + targets[e], t, weights[e]);
+    const fast = fastOf[proj.target];
+    if (fast !== null) windowed!.deliver(fast, base, targets, weights, from, to, t);
+    else for (let e = from; e < to; e++) buffers.insert(base + targets[e], t, weights[e]);
     return to - from;
   };
 
@@ -160,10 +198,8 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
     }
   };
 
-  const sweep = (i: number, end: number): void => {
-    const n = buffers.length[i];
-    const times = buffers.times[i];
-    const weights = buffers.weights[i];
+  /** Runs neuron i over its n inputs (times ascending) up to `end`, firing where it crosses threshold. */
+  const sweepInputs = (i: number, times: Float64Array, weights: Float64Array, n: number, end: number): void => {
     const isTraced = traced[i] === 1;
     let pos = 0;
     for (;;) {
@@ -183,7 +219,85 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
       dyn.receive(s, k, i, weights[pos]);
       pos++;
     }
+  };
+
+  const sweep = (i: number, end: number): void => {
+    sweepInputs(i, buffers.times[i], buffers.weights[i], buffers.length[i], end);
     buffers.clear(i);
+  };
+
+  // Fast path: a neuron's inputs of the window, gathered from its event list into time order.
+  let slowTimes = new Float64Array(64);
+  let slowWeights = new Float64Array(64);
+  const EPS = Number.EPSILON;
+  const sweepWindowed = (p: number, start: number, end: number): void => {
+    const w = windowed!;
+    const f = fastOf[p]!;
+    const kk = w.k;
+    const { dV, dExc, dInh, sumExc, head } = w;
+    const { vMv, iExcNa, iInhNa, lastMs, refractoryUntilMs } = s;
+    const last = f.first + f.size;
+    for (let i = f.first; i < last; i++) {
+      const ref = refractoryUntilMs[i];
+      const v0 = vMv[i];
+      const iE0 = iExcNa[i];
+      const iI0 = iInhNa[i];
+      let slow = traced[i] === 1 || (ref > start && ref < end);
+      if (!slow && ref <= start) {
+        // the O(1) bound of V over the window (windowedLif.ts)
+        const theta = kk.vThreshMv[i];
+        const drive = f.sameSyn ? iE0 + iI0 : iE0;
+        let bound = Math.max(v0, kk.vAsymptoteMv[i]) + (drive > 0 ? drive : 0) * f.boundExc + sumExc[i] * f.boundExc;
+        if (!f.sameSyn && iI0 > 0) bound += iI0 * f.boundInh;
+        slow = !(bound < theta - 8 * EPS * (Math.abs(theta) + Math.abs(bound)));
+      }
+      if (slow) {
+        sweptNeuronWindows++;
+        let n = 0;
+        for (let ev = head[i]; ev >= 0; ev = w.evNext[ev]) n++;
+        if (n > slowTimes.length) {
+          slowTimes = new Float64Array(2 * n);
+          slowWeights = new Float64Array(2 * n);
+        }
+        // the list runs newest first: fill from the back, then a stable insertion sort by time
+        let q = n;
+        for (let ev = head[i]; ev >= 0; ev = w.evNext[ev]) {
+          q--;
+          const t = w.slotTime[w.evSlot[ev]];
+          const wt = w.evWeight[ev];
+          let r = q;
+          while (r + 1 < n && slowTimes[r + 1] < t) {
+            slowTimes[r] = slowTimes[r + 1];
+            slowWeights[r] = slowWeights[r + 1];
+            r++;
+          }
+          slowTimes[r] = t;
+          slowWeights[r] = wt;
+        }
+        sweepInputs(i, slowTimes, slowWeights, n, end);
+        if (traced[i] === 1) sampleBefore(i, end);
+        dyn.advanceTo(s, k, i, end);
+      } else if (ref >= end) {
+        bulkNeuronWindows++;
+        // held at v_reset for the whole window; the currents decay and take their inputs
+        vMv[i] = kk.vResetMv[i];
+        iExcNa[i] = iE0 * f.decayExc + dExc[i];
+        iInhNa[i] = iI0 * f.decayInh + dInh[i];
+        lastMs[i] = end;
+      } else {
+        bulkNeuronWindows++;
+        const c = kk.vAsymptoteMv[i];
+        vMv[i] = c + (v0 - c) * f.decayMem + (iE0 * f.kernelExc + iI0 * f.kernelInh) + dV[i];
+        iExcNa[i] = iE0 * f.decayExc + dExc[i];
+        iInhNa[i] = iI0 * f.decayInh + dInh[i];
+        lastMs[i] = end;
+      }
+      dV[i] = 0;
+      dExc[i] = 0;
+      dInh[i] = 0;
+      sumExc[i] = 0;
+      head[i] = -1;
+    }
   };
 
   const scheduleNeuron = (i: number, end: number): void => {
@@ -236,6 +350,7 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
   while (start < durationMs) {
     const end = Math.min(start + windowMs, durationMs);
     windows++;
+    windowed?.beginWindow(start, end);
     // Spike-source spikes arriving in [start, end).
     for (let x = 0; x < external.length; x++) {
       const projIdx = external[x];
@@ -275,6 +390,10 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
       if (group.eventDriven) runEventDriven(group.populations, g, end);
       else {
         for (const p of group.populations) {
+          if (fastOf[p] !== null) {
+            sweepWindowed(p, start, end);
+            continue;
+          }
           const last = offset[p] + pops[p].size;
           for (let i = offset[p]; i < last; i++) sweep(i, end);
         }
@@ -288,6 +407,6 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
   return {
     spikes: spikes.finish(),
     traces: traces.map(({ population, neuron, dtMs, vMv }) => ({ population, neuron, dtMs, vMv })),
-    statistics: { spikesEmitted, externalEvents, recurrentEvents, windows, windowMs },
+    statistics: { spikesEmitted, externalEvents, recurrentEvents, windows, windowMs, bulkNeuronWindows, sweptNeuronWindows },
   };
 }
