@@ -18,8 +18,10 @@ function argument(name: string, fallback: string): string {
 
 function run(network: Network, durationMs: number) {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const result = runNetwork({ network, dynamics: lifDynamics, durationMs, recording: {}, reference });
-  return { result, wallMs: performance.now() - t0 };
+  const c1 = process.cpuUsage(c0);
+  return { result, wallMs: performance.now() - t0, cpuMs: (c1.user + c1.system) / 1000 };
 }
 
 const sizes = argument('sizes', '1000,4000').split(',').map(Number);
@@ -40,6 +42,8 @@ for (const n of sizes) {
   const external = s.externalEvents - w.externalEvents;
   const recurrent = s.recurrentEvents - w.recurrentEvents;
   const wallS = (full.wallMs - warm.wallMs) / 1000;
+  const cpuS = (full.cpuMs - warm.cpuMs) / 1000;
+  const neuronWindows = s.bulkNeuronWindows + s.sweptNeuronWindows;
   const rss = process.resourceUsage().maxRSS * 1024;
   console.log(
     [
@@ -49,6 +53,8 @@ for (const n of sizes) {
       `events=${external + recurrent} (recurrent ${recurrent}, external ${external})`,
       `wall=${wallS.toFixed(3)} s`,
       `events/s=${((external + recurrent) / wallS).toExponential(3)}`,
+      `cpu=${cpuS.toFixed(3)} s (${((external + recurrent) / cpuS).toExponential(3)} events/cpu-s)`,
+      `swept=${neuronWindows > 0 ? ((100 * s.sweptNeuronWindows) / neuronWindows).toFixed(1) : '-'}%`,
       `peakRSS=${(rss / 2 ** 20).toFixed(0)} MiB`,
       `bytes/synapse=${(synapseBytes / synapses).toFixed(2)}`,
     ].join('  '),

@@ -7,6 +7,7 @@ import { EventQueue } from './eventQueue.ts';
 import { InputBuffers } from './inputBuffers.ts';
 import { SpikeRecorder, type MembraneTrace, type SpikeTable } from './recorder.ts';
 import { planSchedule } from './schedule.ts';
+import { SourceChunks } from './sourceChunks.ts';
 import { WindowedLif } from './windowedLif.ts';
 
 /** Counts from one run. */
@@ -106,6 +107,12 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
     } else external.push(idx);
   });
   const sourcePointer = external.map((idx) => new Int32Array(pops[projections[idx].source].size));
+  // with finite windows, source spikes are scanned from compact stretches of a few windows (sourceChunks.ts)
+  const chunkMs = 4 * schedule.windowMs;
+  const chunks = external.map((idx) => {
+    const src = pops[projections[idx].source];
+    return src.kind === 'source' && Number.isFinite(chunkMs) ? new SourceChunks(src.spikeTimesMs) : null;
+  });
 
   const buffers = new InputBuffers(total);
   const deliveries = new EventQueue();
@@ -234,7 +241,7 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
     const w = windowed!;
     const f = fastOf[p]!;
     const kk = w.k;
-    const { dV, dExc, dInh, sumExc, head } = w;
+    const { dVExc, dVInh, dExc, dInh, head } = w;
     const { vMv, iExcNa, iInhNa, lastMs, refractoryUntilMs } = s;
     const last = f.first + f.size;
     for (let i = f.first; i < last; i++) {
@@ -242,14 +249,21 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
       const v0 = vMv[i];
       const iE0 = iExcNa[i];
       const iI0 = iInhNa[i];
-      let slow = traced[i] === 1 || (ref > start && ref < end);
+      let slow = traced[i] === 1 || (ref > start && ref < end) || (ref <= start && !f.risingExc);
       if (!slow && ref <= start) {
-        // the O(1) bound of V over the window (windowedLif.ts)
+        // the O(1) bound of V over the window (windowedLif.ts), the free part bounded on each half-window
         const theta = kk.vThreshMv[i];
-        const drive = f.sameSyn ? iE0 + iI0 : iE0;
-        let bound = Math.max(v0, kk.vAsymptoteMv[i]) + (drive > 0 ? drive : 0) * f.boundExc + sumExc[i] * f.boundExc;
+        const c = kk.vAsymptoteMv[i];
+        const u = v0 - c;
+        const uHalf = u * f.decayMemHalf;
+        const uEnd = u * f.decayMem;
+        let drive = f.sameSyn ? iE0 + iI0 : iE0;
+        if (drive < 0) drive = 0;
+        const first = (u > uHalf ? u : uHalf) + drive * f.kernelExcHalf;
+        const second = (uHalf > uEnd ? uHalf : uEnd) + drive * f.kernelExc;
+        let bound = c + (first > second ? first : second) + dVExc[i];
         if (!f.sameSyn && iI0 > 0) bound += iI0 * f.boundInh;
-        slow = !(bound < theta - 8 * EPS * (Math.abs(theta) + Math.abs(bound)));
+        slow = !(bound < theta - 32 * EPS * (Math.abs(theta) + Math.abs(bound) + Math.abs(c)));
       }
       if (slow) {
         sweptNeuronWindows++;
@@ -287,15 +301,15 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
       } else {
         bulkNeuronWindows++;
         const c = kk.vAsymptoteMv[i];
-        vMv[i] = c + (v0 - c) * f.decayMem + (iE0 * f.kernelExc + iI0 * f.kernelInh) + dV[i];
+        vMv[i] = c + (v0 - c) * f.decayMem + (iE0 * f.kernelExc + iI0 * f.kernelInh) + (dVExc[i] + dVInh[i]);
         iExcNa[i] = iE0 * f.decayExc + dExc[i];
         iInhNa[i] = iI0 * f.decayInh + dInh[i];
         lastMs[i] = end;
       }
-      dV[i] = 0;
+      dVExc[i] = 0;
+      dVInh[i] = 0;
       dExc[i] = 0;
       dInh[i] = 0;
-      sumExc[i] = 0;
       head[i] = -1;
     }
   };
@@ -357,8 +371,27 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
       const proj = projections[projIdx];
       const src = pops[proj.source];
       if (src.kind !== 'source') continue;
-      const ptr = sourcePointer[x];
       const d = proj.delayMs;
+      const chunk = chunks[x];
+      while (chunk !== null) {
+        const buf = chunk.buf;
+        const rowStart = chunk.rowStart;
+        const cursor = chunk.cursor;
+        for (let j = 0; j < src.size; j++) {
+          let q = cursor[j];
+          const last = rowStart[j + 1];
+          while (q < last && buf[q] + d < end) {
+            externalEvents += deliverRow(projIdx, j, buf[q] + d);
+            q++;
+          }
+          cursor[j] = q;
+        }
+        // spikes not in the stretch have t >= hiMs, so t + d >= hiMs + d: none is due while hiMs + d >= end
+        if (chunk.exhausted || chunk.hiMs + d >= end) break;
+        chunk.load(Math.max(end - d, chunk.hiMs) + chunkMs);
+      }
+      if (chunk !== null) continue;
+      const ptr = sourcePointer[x];
       for (let j = 0; j < src.size; j++) {
         const times = src.spikeTimesMs[j];
         let q = ptr[j];

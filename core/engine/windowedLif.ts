@@ -11,8 +11,10 @@ import type { LifParamArrays } from '../lif/params.ts';
  * V gains w K(T1 - t_s) / C_m and the current w e^{-b (T1 - t_s)} (design.md section 1). The factors depend
  * only on t_s and the population, so they are formed once per spike (and target population), not per
  * synaptic event; each event is then two multiply-adds into the target's accumulators. A neuron can only
- * fire in the window when an O(1) upper bound of V over the window reaches threshold:
- *   V(t) <= max(V(T0), c) + (max(I(T0), 0) + sum of the window's excitatory weights) max_{[0, T1 - T0]} K / C_m
+ * fire in the window when an O(1) upper bound of V over the window reaches threshold (with W <= the time of
+ * the kernel peak, so that K rises over the window; otherwise every neuron takes the sweep):
+ *   V(t) <= c + max over both half-windows [t1, t2] of (max((V(T0) - c) e^{-a t1}, (V(T0) - c) e^{-a t2})
+ *            + max(I(T0), 0) K(t2) / C_m) + sum over excitatory inputs of w K(T1 - t_s) / C_m
  * (c the free asymptote; inhibitory terms are <= 0; K >= 0 rises up to its peak). Only those neurons, and
  * neurons whose refractory period ends inside the window, run the exact input-by-input sweep of the
  * dynamics over their inputs of the window (in time order, ties in arrival order), which finds the spikes.
@@ -44,8 +46,12 @@ interface FastPopulation {
   /** K_E(W) / C_m and K_I(W) / C_m. */
   kernelExc: number;
   kernelInh: number;
-  /** max over [0, W] of K_E / C_m and K_I / C_m. */
-  boundExc: number;
+  /** e^{-a W/2} and K_E(W/2) / C_m (the bound's first half-window). */
+  decayMemHalf: number;
+  kernelExcHalf: number;
+  /** W <= time of K_E's peak: K_E rises over the whole window (else the bound is not used). */
+  risingExc: boolean;
+  /** max over [0, W] of K_I / C_m. */
   boundInh: number;
 }
 
@@ -73,12 +79,14 @@ export class WindowedLif {
   /** Per network population index: its fast-path record, or null when it runs the generic path. */
   readonly fastOf: (FastPopulation | null)[];
   readonly k: LifConstants;
-  /** Per LIF neuron (global index): window sums of the input terms of V (mV), I_E and I_I (nA). */
-  readonly dV: Float64Array;
+  /**
+   * Per LIF neuron (global index): window sums of the input terms at the window's end: of V from
+   * excitatory and from inhibitory inputs (mV), of I_E and I_I (nA).
+   */
+  readonly dVExc: Float64Array;
+  readonly dVInh: Float64Array;
   readonly dExc: Float64Array;
   readonly dInh: Float64Array;
-  /** Per neuron: sum of the window's excitatory weights (nA). */
-  readonly sumExc: Float64Array;
   /** Per neuron: its most recent event of the window (-1: none); events link back through `evNext`. */
   readonly head: Int32Array;
   evSlot: Int32Array = new Int32Array(1024);
@@ -120,15 +128,17 @@ export class WindowedLif {
         decayInh: 1,
         kernelExc: 0,
         kernelInh: 0,
-        boundExc: 0,
+        decayMemHalf: 1,
+        kernelExcHalf: 0,
+        risingExc: false,
         boundInh: 0,
       };
     });
     const total = params.size;
-    this.dV = new Float64Array(total);
+    this.dVExc = new Float64Array(total);
+    this.dVInh = new Float64Array(total);
     this.dExc = new Float64Array(total);
     this.dInh = new Float64Array(total);
-    this.sumExc = new Float64Array(total);
     this.head = new Int32Array(total).fill(-1);
   }
 
@@ -148,8 +158,11 @@ export class WindowedLif {
       f.kernelExc = f.invC * factors[KERNEL_EXC];
       f.kernelInh = f.invC * factors[KERNEL_INH];
       // K rises until its peak: its maximum over [0, W] is K(W) before the peak, the peak value after
-      f.boundExc = w <= f.peakExcMs ? f.kernelExc : f.invC * f.kernelPeakExcMs;
+      f.risingExc = w <= f.peakExcMs;
       f.boundInh = w <= f.peakInhMs ? f.kernelInh : f.invC * f.kernelPeakInhMs;
+      intervalFactors(this.k, f.first, 0.5 * w, factors);
+      f.decayMemHalf = factors[DECAY_MEM];
+      f.kernelExcHalf = f.invC * factors[KERNEL_EXC];
     }
   }
 
@@ -189,10 +202,10 @@ export class WindowedLif {
       eInh = factors[DECAY_INH];
       kInh = f.invC * factors[KERNEL_INH];
     }
-    const dV = this.dV;
+    const dVExc = this.dVExc;
+    const dVInh = this.dVInh;
     const dExc = this.dExc;
     const dInh = this.dInh;
-    const sumExc = this.sumExc;
     const head = this.head;
     const evSlot = this.evSlot;
     const evWeight = this.evWeight;
@@ -203,11 +216,10 @@ export class WindowedLif {
       const w = weights[e];
       if (w >= 0) {
         dExc[i] += w * eExc;
-        dV[i] += w * kExc;
-        sumExc[i] += w;
+        dVExc[i] += w * kExc;
       } else {
         dInh[i] += w * eInh;
-        dV[i] += w * kInh;
+        dVInh[i] += w * kInh;
       }
       evSlot[ev] = slot;
       evWeight[ev] = w;
