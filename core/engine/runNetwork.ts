@@ -108,7 +108,7 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
   });
   const sourcePointer = external.map((idx) => new Int32Array(pops[projections[idx].source].size));
   // with finite windows, source spikes are scanned from compact stretches of a few windows (sourceChunks.ts)
-  const chunkMs = 4 * schedule.windowMs;
+  const chunkMs = 16 * schedule.windowMs;
   const chunks = external.map((idx) => {
     const src = pops[projections[idx].source];
     return src.kind === 'source' && Number.isFinite(chunkMs) ? new SourceChunks(src.spikeTimesMs) : null;

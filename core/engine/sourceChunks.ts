@@ -28,24 +28,22 @@ export class SourceChunks {
   load(hiMs: number): void {
     const times = this.spikeTimesMs;
     const n = times.length;
-    let m = 0;
-    for (let j = 0; j < n; j++) {
-      const t = times[j];
-      let q = this.next[j];
-      let e = q;
-      while (e < t.length && t[e] < hiMs) e++;
-      m += e - q;
-    }
-    if (m > this.buf.length) this.buf = new Float64Array(Math.max(m, 2 * this.buf.length));
-    const buf = this.buf;
+    let buf = this.buf;
     let remaining = false;
-    m = 0;
+    let m = 0;
     for (let j = 0; j < n; j++) {
       const t = times[j];
       let q = this.next[j];
       this.rowStart[j] = m;
       this.cursor[j] = m;
-      while (q < t.length && t[q] < hiMs) buf[m++] = t[q++];
+      while (q < t.length && t[q] < hiMs) {
+        if (m === buf.length) {
+          const grown = new Float64Array(2 * m);
+          grown.set(buf);
+          this.buf = buf = grown;
+        }
+        buf[m++] = t[q++];
+      }
       this.next[j] = q;
       if (q < t.length) remaining = true;
     }
