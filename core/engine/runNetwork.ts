@@ -249,7 +249,9 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
       const v0 = vMv[i];
       const iE0 = iExcNa[i];
       const iI0 = iInhNa[i];
-      let slow = traced[i] === 1 || (ref > start && ref < end) || (ref <= start && !f.risingExc);
+      // the bulk formulas start from the state at `start`: a neuron whose state is older (a window that
+      // began later than the last one ended) or that is traced takes the sweep
+      let slow = traced[i] === 1 || lastMs[i] !== start || (ref > start && ref < end) || (ref <= start && !f.risingExc);
       if (!slow && ref <= start) {
         // the O(1) bound of V over the window (windowedLif.ts), the free part bounded on each half-window
         const theta = kk.vThreshMv[i];

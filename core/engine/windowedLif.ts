@@ -36,6 +36,8 @@ interface FastPopulation {
   /** e^{-a k W / STEPS}, k = 0..STEPS, for the window length `tableWindowMs` (ratioTwo and ratioOne only). */
   readonly decayTable: Float64Array;
   tableWindowMs: number;
+  /** Length of the previous window. */
+  lastWindowMs: number;
   readonly rateMem: number;
   readonly rateDiffExc: number;
   readonly invC: number;
@@ -75,12 +77,13 @@ const STEPS = 256;
  * e^{-a tau} for 0 <= tau <= W from the window's table: e^{-a k h} e^{-a r} with tau = k h + r, h = W / STEPS,
  * and e^{-a r} (a r <= a h, below 1e-3 for the usual windows) by its Taylor polynomial to the fifth power,
  * whose remainder (a r)^6/720 is below the rounding of the product. Within a few ulps of Math.exp, about
- * ten times cheaper. Falls back to Math.exp when a h is not small (a window long against tau_m).
+ * ten times cheaper. Falls back to Math.exp when a h is not small (a window long against tau_m) and when the
+ * table is not for this window's length.
  */
 function decayFromTable(f: FastPopulation, tau: number, windowMs: number): number {
   const h = windowMs / STEPS;
   const ah = f.rateMem * h;
-  if (!(ah <= 1e-3) || !(tau >= 0 && tau <= windowMs)) return Math.exp(-f.rateMem * tau);
+  if (f.tableWindowMs !== windowMs || !(ah <= 1e-3) || !(tau >= 0 && tau <= windowMs)) return Math.exp(-f.rateMem * tau);
   let q = Math.floor(tau / h);
   if (q > STEPS) q = STEPS;
   const y = f.rateMem * (tau - q * h);
@@ -145,6 +148,7 @@ export class WindowedLif {
         ratioOne: k.rateDiffExc[first] === 0 && k.rateDiffInh[first] === 0,
         decayTable: new Float64Array(STEPS + 1),
         tableWindowMs: NaN,
+        lastWindowMs: NaN,
         rateMem: a,
         rateDiffExc: k.rateDiffExc[first],
         invC: k.invCapacitance[first],
@@ -192,10 +196,12 @@ export class WindowedLif {
       intervalFactors(this.k, f.first, 0.5 * w, factors);
       f.decayMemHalf = factors[DECAY_MEM];
       f.kernelExcHalf = f.invC * factors[KERNEL_EXC];
-      if ((f.ratioTwo || f.ratioOne) && f.tableWindowMs !== w) {
+      // the table pays when windows keep their length: built when a length repeats
+      if ((f.ratioTwo || f.ratioOne) && f.tableWindowMs !== w && f.lastWindowMs === w) {
         for (let q = 0; q <= STEPS; q++) f.decayTable[q] = Math.exp(-f.rateMem * ((q * w) / STEPS));
         f.tableWindowMs = w;
       }
+      f.lastWindowMs = w;
     }
   }
 
