@@ -8,7 +8,7 @@ import { InputBuffers } from './inputBuffers.ts';
 import { SpikeRecorder, type MembraneTrace, type SpikeTable } from './recorder.ts';
 import { planSchedule } from './schedule.ts';
 import { SourceChunks } from './sourceChunks.ts';
-import { WindowedLif } from './windowedLif.ts';
+import { ACC_EXC, ACC_INH, ACC_V_EXC, ACC_V_INH, WindowedLif } from './windowedLif.ts';
 
 /** Counts from one run. */
 export interface RunStatistics {
@@ -241,7 +241,7 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
     const w = windowed!;
     const f = fastOf[p]!;
     const kk = w.k;
-    const { dVExc, dVInh, dExc, dInh, head } = w;
+    const { acc, head } = w;
     const { vMv, iExcNa, iInhNa, lastMs, refractoryUntilMs } = s;
     const last = f.first + f.size;
     for (let i = f.first; i < last; i++) {
@@ -263,7 +263,7 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
         if (drive < 0) drive = 0;
         const first = (u > uHalf ? u : uHalf) + drive * f.kernelExcHalf;
         const second = (uHalf > uEnd ? uHalf : uEnd) + drive * f.kernelExc;
-        let bound = c + (first > second ? first : second) + dVExc[i];
+        let bound = c + (first > second ? first : second) + acc[4 * i + ACC_V_EXC];
         if (!f.sameSyn && iI0 > 0) bound += iI0 * f.boundInh;
         slow = !(bound < theta - 32 * EPS * (Math.abs(theta) + Math.abs(bound) + Math.abs(c)));
       }
@@ -297,21 +297,19 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
         bulkNeuronWindows++;
         // held at v_reset for the whole window; the currents decay and take their inputs
         vMv[i] = kk.vResetMv[i];
-        iExcNa[i] = iE0 * f.decayExc + dExc[i];
-        iInhNa[i] = iI0 * f.decayInh + dInh[i];
+        iExcNa[i] = iE0 * f.decayExc + acc[4 * i + ACC_EXC];
+        iInhNa[i] = iI0 * f.decayInh + acc[4 * i + ACC_INH];
         lastMs[i] = end;
       } else {
         bulkNeuronWindows++;
         const c = kk.vAsymptoteMv[i];
-        vMv[i] = c + (v0 - c) * f.decayMem + (iE0 * f.kernelExc + iI0 * f.kernelInh) + (dVExc[i] + dVInh[i]);
-        iExcNa[i] = iE0 * f.decayExc + dExc[i];
-        iInhNa[i] = iI0 * f.decayInh + dInh[i];
+        const a4 = 4 * i;
+        vMv[i] = c + (v0 - c) * f.decayMem + (iE0 * f.kernelExc + iI0 * f.kernelInh) + (acc[a4 + ACC_V_EXC] + acc[a4 + ACC_V_INH]);
+        iExcNa[i] = iE0 * f.decayExc + acc[a4 + ACC_EXC];
+        iInhNa[i] = iI0 * f.decayInh + acc[a4 + ACC_INH];
         lastMs[i] = end;
       }
-      dVExc[i] = 0;
-      dVInh[i] = 0;
-      dExc[i] = 0;
-      dInh[i] = 0;
+      acc.fill(0, 4 * i, 4 * i + 4);
       head[i] = -1;
     }
   };

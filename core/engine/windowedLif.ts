@@ -70,6 +70,12 @@ function kernelPeakTime(rateMem: number, rateSyn: number): number {
 
 const factors = new Float64Array(5);
 
+/** Slots of WindowedLif.acc. */
+export const ACC_V_EXC = 0;
+export const ACC_V_INH = 1;
+export const ACC_EXC = 2;
+export const ACC_INH = 3;
+
 /** Steps of the per-window table of e^{-a t}. */
 const STEPS = 256;
 
@@ -109,13 +115,11 @@ export class WindowedLif {
   readonly fastOf: (FastPopulation | null)[];
   readonly k: LifConstants;
   /**
-   * Per LIF neuron (global index): window sums of the input terms at the window's end: of V from
-   * excitatory and from inhibitory inputs (mV), of I_E and I_I (nA).
+   * Per LIF neuron i (global index), at acc[4 i + slot]: window sums of the input terms at the window's end,
+   * of V from excitatory (ACC_V_EXC) and from inhibitory inputs (ACC_V_INH, mV), of I_E (ACC_EXC) and I_I
+   * (ACC_INH, nA). Interleaved so that an input touches one cache line of its target.
    */
-  readonly dVExc: Float64Array;
-  readonly dVInh: Float64Array;
-  readonly dExc: Float64Array;
-  readonly dInh: Float64Array;
+  readonly acc: Float64Array;
   /** Per neuron: its most recent event of the window (-1: none); events link back through `evNext`. */
   readonly head: Int32Array;
   evSlot: Int32Array = new Int32Array(1024);
@@ -168,10 +172,7 @@ export class WindowedLif {
       };
     });
     const total = params.size;
-    this.dVExc = new Float64Array(total);
-    this.dVInh = new Float64Array(total);
-    this.dExc = new Float64Array(total);
-    this.dInh = new Float64Array(total);
+    this.acc = new Float64Array(4 * total);
     this.head = new Int32Array(total).fill(-1);
   }
 
@@ -245,10 +246,7 @@ export class WindowedLif {
       eInh = factors[DECAY_INH];
       kInh = f.invC * factors[KERNEL_INH];
     }
-    const dVExc = this.dVExc;
-    const dVInh = this.dVInh;
-    const dExc = this.dExc;
-    const dInh = this.dInh;
+    const acc = this.acc;
     const head = this.head;
     const evSlot = this.evSlot;
     const evWeight = this.evWeight;
@@ -258,11 +256,11 @@ export class WindowedLif {
       const i = base + targets[e];
       const w = weights[e];
       if (w >= 0) {
-        dExc[i] += w * eExc;
-        dVExc[i] += w * kExc;
+        acc[4 * i + ACC_EXC] += w * eExc;
+        acc[4 * i + ACC_V_EXC] += w * kExc;
       } else {
-        dInh[i] += w * eInh;
-        dVInh[i] += w * kInh;
+        acc[4 * i + ACC_INH] += w * eInh;
+        acc[4 * i + ACC_V_INH] += w * kInh;
       }
       evSlot[ev] = slot;
       evWeight[ev] = w;
