@@ -6,119 +6,57 @@
  *
  *   npx tsx bench/engine.ts [--sizes 1000,4000] [--seconds 1] [--seed 1]
  */
-import { simulate } from '../core/engine/simulate.ts';
-import { lifParamArrays } from '../core/lif/params.ts';
-import { csrFromTriples, type Network } from '../core/network/network.ts';
-import { exponentialDraw, integerDraw, randomStream } from '../core/rng.ts';
-import type { SimulationSpec } from '../core/simulation.ts';
-import { idealSubstrate } from '../substrates/ideal/index.ts';
+import { runNetwork } from '../core/engine/runNetwork.ts';
+import type { Network } from '../core/network/network.ts';
+import { buildNetwork } from './lib/balancedNetwork.ts';
+import { lifDynamics } from '../core/lif/lifDynamics.ts';
 
 function argument(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 }
 
-function buildNetwork(n: number, totalMs: number, seed: number): { network: Network; synapseBytes: number; synapses: number } {
-  const K = 100;
-  const nExc = Math.round(0.8 * n);
-  const conn = randomStream(seed, 'connectivity/recurrent');
-  const pre = new Int32Array(n * K);
-  const post = new Int32Array(n * K);
-  const w = new Float64Array(n * K);
-  const chosen = new Uint8Array(n);
-  const picked = new Int32Array(K);
-  let e = 0;
-  for (let j = 0; j < n; j++) {
-    for (let m = 0; m < K; m++) {
-      let src: number;
-      do src = integerDraw(conn, n);
-      while (src === j || chosen[src] === 1);
-      chosen[src] = 1;
-      picked[m] = src;
-    }
-    for (let m = 0; m < K; m++) {
-      const src = picked[m];
-      chosen[src] = 0;
-      pre[e] = src;
-      post[e] = j;
-      w[e] = src < nExc ? 0.1 : -0.4;
-      e++;
-    }
-  }
-  const recurrent = csrFromTriples(n, pre, post, w);
-  const input = randomStream(seed, 'input/poisson');
-  const spikeTimesMs: Float64Array[] = [];
-  const rateKhz = 1.55;
-  for (let j = 0; j < n; j++) {
-    const times: number[] = [];
-    let t = exponentialDraw(input, rateKhz);
-    while (t < totalMs) {
-      times.push(t);
-      t += exponentialDraw(input, rateKhz);
-    }
-    spikeTimesMs.push(Float64Array.from(times));
-  }
-  const oneToOne = csrFromTriples(
-    n,
-    Int32Array.from({ length: n }, (_, j) => j),
-    Int32Array.from({ length: n }, (_, j) => j),
-    new Float64Array(n).fill(0.1),
-  );
-  const params = lifParamArrays(n, {
-    tauMemMs: 10,
-    tauSynExcMs: 5,
-    tauSynInhMs: 5,
-    capacitanceNf: 10,
-    vRestMv: 0,
-    vResetMv: 0,
-    vThreshMv: 1,
-    tauRefracMs: 2,
-    iOffsetNa: 0,
-  });
-  const network: Network = {
-    populations: [
-      { kind: 'source', name: 'poisson', size: n, spikeTimesMs },
-      { kind: 'lif', name: 'net', size: n, params, initialVMv: new Float64Array(n) },
-    ],
-    projections: [
-      { name: 'poisson->net', source: 0, target: 1, delayMs: 1, synapses: oneToOne },
-      { name: 'net->net', source: 1, target: 1, delayMs: 1, synapses: recurrent },
-    ],
-  };
-  const synapseBytes = recurrent.rowStart.byteLength + recurrent.targets.byteLength + recurrent.weights.byteLength;
-  return { network, synapseBytes, synapses: recurrent.targets.length };
-}
-
-function run(network: Network, durationMs: number, seed: number) {
-  const spec: SimulationSpec = {
-    network,
-    durationMs,
-    seed,
-    substrate: { name: 'ideal', options: {} },
-    recording: {},
-  };
+/**
+ * Runs the network for durationMs. The clock readings (wall and CPU) are taken once more after the window
+ * that reaches warmupMs, so the measured part [warmupMs, durationMs) is timed within the same run.
+ */
+function run(network: Network, durationMs: number) {
   const t0 = performance.now();
-  const result = simulate(spec, { substrate: idealSubstrate });
-  return { result, wallMs: performance.now() - t0 };
+  const c0 = process.cpuUsage();
+  let warmWallMs = 0;
+  let warmCpuMs = 0;
+  const onProgress = (simulatedMs: number): void => {
+    if (warmWallMs === 0 && simulatedMs >= warmupMs) {
+      const c = process.cpuUsage(c0);
+      warmWallMs = performance.now() - t0;
+      warmCpuMs = (c.user + c.system) / 1000;
+    }
+  };
+  const result = runNetwork({ network, dynamics: lifDynamics, durationMs, recording: {}, reference, onProgress });
+  const c1 = process.cpuUsage(c0);
+  return { result, wallMs: performance.now() - t0 - warmWallMs, cpuMs: (c1.user + c1.system) / 1000 - warmCpuMs };
 }
 
 const sizes = argument('sizes', '1000,4000').split(',').map(Number);
 const seconds = Number(argument('seconds', '1'));
 const seed = Number(argument('seed', '1'));
+const reference = process.argv.includes('--reference');
 const warmupMs = 100;
 const totalMs = warmupMs + 1000 * seconds;
 console.log(`node ${process.version}, ${seconds} s simulated after ${warmupMs} ms warm-up, seed ${seed}`);
 for (const n of sizes) {
   const { network, synapseBytes, synapses } = buildNetwork(n, totalMs, seed);
-  run(network, 50, seed); // JIT warm-up of the engine itself
-  const warm = run(network, warmupMs, seed);
-  const full = run(network, totalMs, seed);
+  run(network, 50); // JIT warm-up of the engine itself
+  const warm = run(network, warmupMs);
+  const full = run(network, totalMs);
   const s = full.result.statistics;
   const w = warm.result.statistics;
   const spikes = s.spikesEmitted - w.spikesEmitted;
   const external = s.externalEvents - w.externalEvents;
   const recurrent = s.recurrentEvents - w.recurrentEvents;
-  const wallS = (full.wallMs - warm.wallMs) / 1000;
+  const wallS = full.wallMs / 1000;
+  const cpuS = full.cpuMs / 1000;
+  const neuronWindows = s.bulkNeuronWindows + s.sweptNeuronWindows;
   const rss = process.resourceUsage().maxRSS * 1024;
   console.log(
     [
@@ -128,6 +66,8 @@ for (const n of sizes) {
       `events=${external + recurrent} (recurrent ${recurrent}, external ${external})`,
       `wall=${wallS.toFixed(3)} s`,
       `events/s=${((external + recurrent) / wallS).toExponential(3)}`,
+      `cpu=${cpuS.toFixed(3)} s (${((external + recurrent) / cpuS).toExponential(3)} events/cpu-s)`,
+      `swept=${neuronWindows > 0 ? ((100 * s.sweptNeuronWindows) / neuronWindows).toFixed(1) : '-'}%`,
       `peakRSS=${(rss / 2 ** 20).toFixed(0)} MiB`,
       `bytes/synapse=${(synapseBytes / synapses).toFixed(2)}`,
     ].join('  '),

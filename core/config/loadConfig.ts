@@ -17,7 +17,7 @@ import {
 import { exponentialDraw, randomStream } from '../rng.ts';
 import type { SimulationSpec, SubstrateChoice } from '../simulation.ts';
 import { ConfigError, childPointer, jsonPointer } from './configError.ts';
-import { checkConnector, generateConnections, type ConnectorEnds } from './connectors.ts';
+import { checkConnector, type ConnectorEnds } from './connectors.ts';
 import { configSchemaValidator } from './schemaValidator.ts';
 import {
   type FirstspikeConfig,

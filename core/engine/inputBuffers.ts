@@ -11,13 +11,12 @@ export class InputBuffers {
   /** Index of the next unconsumed input per neuron. */
   readonly position: Int32Array;
 
-  constructor(size: number, initialCapacity = 8) {
-    this.times = [];
-    this.weights = [];
-    for (let i = 0; i < size; i++) {
-      this.times.push(new Float64Array(initialCapacity));
-      this.weights.push(new Float64Array(initialCapacity));
-    }
+  constructor(size: number) {
+    // every neuron starts with one shared empty buffer; the first input allocates its own (neurons on the
+    // engine's windowed fast path never use theirs)
+    const empty = new Float64Array(0);
+    this.times = new Array<Float64Array>(size).fill(empty);
+    this.weights = new Array<Float64Array>(size).fill(empty);
     this.length = new Int32Array(size);
     this.position = new Int32Array(size);
   }
@@ -28,8 +27,8 @@ export class InputBuffers {
     let t = this.times[i];
     let w = this.weights[i];
     if (n === t.length) {
-      const t2 = new Float64Array(2 * n);
-      const w2 = new Float64Array(2 * n);
+      const t2 = new Float64Array(n === 0 ? 8 : 2 * n);
+      const w2 = new Float64Array(n === 0 ? 8 : 2 * n);
       t2.set(t);
       w2.set(w);
       this.times[i] = t = t2;

@@ -1,4 +1,6 @@
 import { concatenatedLifParams, type LifPopulation, type Network, type Projection, type RecordingSpec } from '../network/network.ts';
+import type { LifConstants } from '../lif/constants.ts';
+import { isLifDynamics } from '../lif/lifDynamics.ts';
 import { neuronStateArrays, type NeuronDynamics } from '../substrate/dynamics.ts';
 import type { Observation } from '../substrate/substrate.ts';
 import { EventQueue } from './eventQueue.ts';
@@ -6,6 +8,8 @@ import { InputBuffers } from './inputBuffers.ts';
 import { SpikeRecorder, type MembraneTrace, type SpikeTable } from './recorder.ts';
 import { DelayResolutionError, NonFiniteStateError, SpikeLimitError } from './runLimits.ts';
 import { planSchedule } from './schedule.ts';
+import { SourceChunks } from './sourceChunks.ts';
+import { ACC_EXC, ACC_INH, ACC_V_EXC, ACC_V_INH, WindowedLif } from './windowedLif.ts';
 
 /** Counts from one run. */
 export interface RunStatistics {
@@ -18,6 +22,10 @@ export interface RunStatistics {
   /** Number of lookahead windows the run was split into. */
   readonly windows: number;
   readonly windowMs: number;
+  /** Neuron-windows on the windowed fast path advanced in bulk (the bound ruled out a spike). */
+  readonly bulkNeuronWindows: number;
+  /** Neuron-windows on the windowed fast path that ran the exact input-by-input sweep. */
+  readonly sweptNeuronWindows: number;
 }
 
 export interface RunResult {
@@ -36,6 +44,16 @@ export interface RunOptions<C> {
   readonly onProgress?: (simulatedMs: number) => void;
   /** Stop with a SpikeLimitError when LIF neurons have emitted more spikes than this (default: no limit). */
   readonly maxSpikes?: number;
+  /**
+   * Run every neuron on the generic input-by-input path, never on the windowed fast path of
+   * core/engine/windowedLif.ts (the reference the fast path is compared with). Default false.
+   */
+  readonly reference?: boolean;
+  /**
+   * Smallest population that takes the windowed fast path (default 64). Smaller populations gain little
+   * and keep the reference path's arithmetic bit for bit.
+   */
+  readonly fastPathMinNeurons?: number;
 }
 
 const FIRE = 0;
@@ -73,7 +91,8 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
     if (p.kind === 'lif') popOf.fill(idx, offset[idx], offset[idx] + p.size);
   });
 
-  const k = dyn.prepare(concatenatedLifParams(pops), network);
+  const params = concatenatedLifParams(pops);
+  const k = dyn.prepare(params, network);
   const s = neuronStateArrays(total);
   for (const p of lifPops) s.vMv.set(p.initialVMv, offset[pops.indexOf(p)]);
 
@@ -91,6 +110,12 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
     } else external.push(idx);
   });
   const sourcePointer = external.map((idx) => new Int32Array(pops[projections[idx].source].size));
+  // with finite windows, source spikes are scanned from compact stretches of a few windows (sourceChunks.ts)
+  const chunkMs = 16 * schedule.windowMs;
+  const chunks = external.map((idx) => {
+    const src = pops[projections[idx].source];
+    return src.kind === 'source' && Number.isFinite(chunkMs) ? new SourceChunks(src.spikeTimesMs) : null;
+  });
 
   const buffers = new InputBuffers(total);
   const deliveries = new EventQueue();
@@ -119,6 +144,22 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
   const traced = new Uint8Array(total);
   tracesOf.forEach((_, g) => (traced[g] = 1));
 
+  // The windowed fast path: populations of identical lifDynamics neurons that are run by sweeps.
+  const windowed =
+    options.reference !== true && isLifDynamics(dyn as NeuronDynamics<unknown>)
+      ? new WindowedLif(
+          k as unknown as LifConstants, // isLifDynamics: prepare is lifDynamics.prepare
+          params,
+          offset,
+          pops.map((p) => p.size),
+          pops.map(
+            (p, idx) =>
+              p.kind === 'lif' && p.size >= (options.fastPathMinNeurons ?? 64) && !schedule.groups[groupOfPop[idx]].eventDriven,
+          ),
+        )
+      : null;
+  const fastOf = windowed === null ? pops.map(() => null) : windowed.fastOf;
+
   const sampleBefore = (i: number, t: number): void => {
     for (const ti of tracesOf[i]) {
       const tr = traces[ti];
@@ -132,6 +173,8 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
   let externalEvents = 0;
   let recurrentEvents = 0;
   let spikesEmitted = 0;
+  let bulkNeuronWindows = 0;
+  let sweptNeuronWindows = 0;
 
   const deliverRow = (projIdx: number, pre: number, t: number): number => {
     const proj = projections[projIdx];
@@ -141,7 +184,9 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
     const to = syn.rowStart[pre + 1];
     const targets = syn.targets;
     const weights = syn.weights;
-    for (let e = from; e < to; e++) buffers.insert(base + targets[e], t, weights[e]);
+    const fast = fastOf[proj.target];
+    if (fast !== null) windowed!.deliver(fast, base, targets, weights, from, to, t);
+    else for (let e = from; e < to; e++) buffers.insert(base + targets[e], t, weights[e]);
     return to - from;
   };
 
@@ -175,10 +220,8 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
     }
   };
 
-  const sweep = (i: number, end: number): void => {
-    const n = buffers.length[i];
-    const times = buffers.times[i];
-    const weights = buffers.weights[i];
+  /** Runs neuron i over its n inputs (times ascending) up to `end`, firing where it crosses threshold. */
+  const sweepInputs = (i: number, times: Float64Array, weights: Float64Array, n: number, end: number): void => {
     const isTraced = traced[i] === 1;
     let pos = 0;
     for (;;) {
@@ -199,7 +242,92 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
       checkFinite(i);
       pos++;
     }
+  };
+
+  const sweep = (i: number, end: number): void => {
+    sweepInputs(i, buffers.times[i], buffers.weights[i], buffers.length[i], end);
     buffers.clear(i);
+  };
+
+  // Fast path: a neuron's inputs of the window, gathered from its event list into time order.
+  let slowTimes = new Float64Array(64);
+  let slowWeights = new Float64Array(64);
+  const EPS = Number.EPSILON;
+  const sweepWindowed = (p: number, start: number, end: number): void => {
+    const w = windowed!;
+    const f = fastOf[p]!;
+    const kk = w.k;
+    const { acc, head } = w;
+    const { vMv, iExcNa, iInhNa, lastMs, refractoryUntilMs } = s;
+    const last = f.first + f.size;
+    for (let i = f.first; i < last; i++) {
+      const ref = refractoryUntilMs[i];
+      const v0 = vMv[i];
+      const iE0 = iExcNa[i];
+      const iI0 = iInhNa[i];
+      // the bulk formulas start from the state at `start`: a neuron whose state is older (a window that
+      // began later than the last one ended) or that is traced takes the sweep
+      let slow = traced[i] === 1 || lastMs[i] !== start || (ref > start && ref < end) || (ref <= start && !f.risingExc);
+      if (!slow && ref <= start) {
+        // the O(1) bound of V over the window (windowedLif.ts), the free part bounded on each half-window
+        const theta = kk.vThreshMv[i];
+        const c = kk.vAsymptoteMv[i];
+        const u = v0 - c;
+        const uHalf = u * f.decayMemHalf;
+        const uEnd = u * f.decayMem;
+        let drive = f.sameSyn ? iE0 + iI0 : iE0;
+        if (drive < 0) drive = 0;
+        const first = (u > uHalf ? u : uHalf) + drive * f.kernelExcHalf;
+        const second = (uHalf > uEnd ? uHalf : uEnd) + drive * f.kernelExc;
+        let bound = c + (first > second ? first : second) + acc[4 * i + ACC_V_EXC];
+        if (!f.sameSyn && iI0 > 0) bound += iI0 * f.boundInh;
+        slow = !(bound < theta - 32 * EPS * (Math.abs(theta) + Math.abs(bound) + Math.abs(c)));
+      }
+      if (slow) {
+        sweptNeuronWindows++;
+        let n = 0;
+        for (let ev = head[i]; ev >= 0; ev = w.evNext[ev]) n++;
+        if (n > slowTimes.length) {
+          slowTimes = new Float64Array(2 * n);
+          slowWeights = new Float64Array(2 * n);
+        }
+        // the list runs newest first: fill from the back, then a stable insertion sort by time
+        let q = n;
+        for (let ev = head[i]; ev >= 0; ev = w.evNext[ev]) {
+          q--;
+          const t = w.slotTime[w.evSlot[ev]];
+          const wt = w.evWeight[ev];
+          let r = q;
+          while (r + 1 < n && slowTimes[r + 1] < t) {
+            slowTimes[r] = slowTimes[r + 1];
+            slowWeights[r] = slowWeights[r + 1];
+            r++;
+          }
+          slowTimes[r] = t;
+          slowWeights[r] = wt;
+        }
+        sweepInputs(i, slowTimes, slowWeights, n, end);
+        if (traced[i] === 1) sampleBefore(i, end);
+        dyn.advanceTo(s, k, i, end);
+      } else if (ref >= end) {
+        bulkNeuronWindows++;
+        // held at v_reset for the whole window; the currents decay and take their inputs
+        vMv[i] = kk.vResetMv[i];
+        iExcNa[i] = iE0 * f.decayExc + acc[4 * i + ACC_EXC];
+        iInhNa[i] = iI0 * f.decayInh + acc[4 * i + ACC_INH];
+        lastMs[i] = end;
+      } else {
+        bulkNeuronWindows++;
+        const c = kk.vAsymptoteMv[i];
+        const a4 = 4 * i;
+        vMv[i] = c + (v0 - c) * f.decayMem + (iE0 * f.kernelExc + iI0 * f.kernelInh) + (acc[a4 + ACC_V_EXC] + acc[a4 + ACC_V_INH]);
+        iExcNa[i] = iE0 * f.decayExc + acc[a4 + ACC_EXC];
+        iInhNa[i] = iI0 * f.decayInh + acc[a4 + ACC_INH];
+        lastMs[i] = end;
+      }
+      acc.fill(0, 4 * i, 4 * i + 4);
+      head[i] = -1;
+    }
   };
 
   const scheduleNeuron = (i: number, end: number): void => {
@@ -290,14 +418,34 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
       throw new DelayResolutionError(p, windowMs, start);
     }
     windows++;
+    windowed?.beginWindow(start, end);
     // Spike-source spikes arriving in [start, end).
     for (let x = 0; x < external.length; x++) {
       const projIdx = external[x];
       const proj = projections[projIdx];
       const src = pops[proj.source];
       if (src.kind !== 'source') continue;
-      const ptr = sourcePointer[x];
       const d = proj.delayMs;
+      const chunk = chunks[x];
+      while (chunk !== null) {
+        const buf = chunk.buf;
+        const rowStart = chunk.rowStart;
+        const cursor = chunk.cursor;
+        for (let j = 0; j < src.size; j++) {
+          let q = cursor[j];
+          const last = rowStart[j + 1];
+          while (q < last && buf[q] + d < end) {
+            externalEvents += deliverRow(projIdx, j, buf[q] + d);
+            q++;
+          }
+          cursor[j] = q;
+        }
+        // spikes not in the stretch have t >= hiMs, so t + d >= hiMs + d: none is due while hiMs + d >= end
+        if (chunk.exhausted || chunk.hiMs + d >= end) break;
+        chunk.load(Math.max(end - d, chunk.hiMs) + chunkMs);
+      }
+      if (chunk !== null) continue;
+      const ptr = sourcePointer[x];
       for (let j = 0; j < src.size; j++) {
         const times = src.spikeTimesMs[j];
         let q = ptr[j];
@@ -329,6 +477,10 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
       if (group.eventDriven) runEventDriven(group.populations, g, end);
       else {
         for (const p of group.populations) {
+          if (fastOf[p] !== null) {
+            sweepWindowed(p, start, end);
+            continue;
+          }
           const last = offset[p] + pops[p].size;
           for (let i = offset[p]; i < last; i++) sweep(i, end);
         }
@@ -342,6 +494,6 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
   return {
     spikes: spikes.finish(),
     traces: traces.map(({ population, neuron, dtMs, vMv }) => ({ population, neuron, dtMs, vMv })),
-    statistics: { spikesEmitted, externalEvents, recurrentEvents, windows, windowMs },
+    statistics: { spikesEmitted, externalEvents, recurrentEvents, windows, windowMs, bulkNeuronWindows, sweptNeuronWindows },
   };
 }

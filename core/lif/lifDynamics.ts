@@ -109,3 +109,20 @@ export const lifDynamics: NeuronDynamics<LifConstants> = {
     return scratch[V];
   },
 };
+
+/**
+ * True when `dyn` is exactly lifDynamics: the same functions for every step (a substrate that spreads
+ * lifDynamics and replaces a step is not). The engine may then run populations of identical neurons on its
+ * windowed fast path (core/engine/windowedLif.ts), which does lifDynamics' arithmetic in bulk.
+ */
+export function isLifDynamics(dyn: NeuronDynamics<unknown>): boolean {
+  const d = lifDynamics as NeuronDynamics<unknown>;
+  return (
+    dyn.prepare === d.prepare &&
+    dyn.advanceTo === d.advanceTo &&
+    dyn.receive === d.receive &&
+    dyn.nextSpikeTime === d.nextSpikeTime &&
+    dyn.fire === d.fire &&
+    dyn.membranePotentialAt === d.membranePotentialAt
+  );
+}

@@ -1,0 +1,289 @@
+import type { LifConstants } from '../lif/constants.ts';
+import { DECAY_EXC, DECAY_INH, DECAY_MEM, KERNEL_EXC, KERNEL_INH, intervalFactors } from '../lif/propagator.ts';
+import type { LifParamArrays } from '../lif/params.ts';
+
+/**
+ * The windowed fast path of the engine for populations of identical exact-LIF neurons (core/lif's
+ * lifDynamics, shared tau_m, tau_syn_E, tau_syn_I and C_m).
+ *
+ * Within a lookahead window [T0, T1) every input of a neuron is known before the neuron is run. Superposition
+ * gives the state at T1 as the free evolution of the state at T0 plus one term per input arriving at t_s:
+ * V gains w K(T1 - t_s) / C_m and the current w e^{-b (T1 - t_s)} (design.md section 1). The factors depend
+ * only on t_s and the population, so they are formed once per spike (and target population), not per
+ * synaptic event; each event is then two multiply-adds into the target's accumulators. A neuron can only
+ * fire in the window when an O(1) upper bound of V over the window reaches threshold (with W <= the time of
+ * the kernel peak, so that K rises over the window; otherwise every neuron takes the sweep):
+ *   V(t) <= c + max over both half-windows [t1, t2] of (max((V(T0) - c) e^{-a t1}, (V(T0) - c) e^{-a t2})
+ *            + max(I(T0), 0) K(t2) / C_m) + sum over excitatory inputs of w K(T1 - t_s) / C_m
+ * (c the free asymptote; inhibitory terms are <= 0; K >= 0 rises up to its peak). Only those neurons, and
+ * neurons whose refractory period ends inside the window, run the exact input-by-input sweep of the
+ * dynamics over their inputs of the window (in time order, ties in arrival order), which finds the spikes.
+ * So spikes are found by the same exact search as before; only the rounding of the state carried across
+ * windows differs (sums in another order).
+ */
+
+/** Per fast population: shared constants and the current window's factors. */
+interface FastPopulation {
+  /** Global index of its first neuron. */
+  readonly first: number;
+  readonly size: number;
+  /** 1 when tau_syn_E = tau_syn_I (one current decay factor serves both). */
+  readonly sameSyn: boolean;
+  /** tau_syn_E = tau_syn_I = tau_m / 2 exactly: e^{-b t} = (e^{-a t})^2, one exponential per arrival time. */
+  readonly ratioTwo: boolean;
+  /** tau_syn_E = tau_syn_I = tau_m: e^{-b t} = e^{-a t} and K = t e^{-a t}. */
+  readonly ratioOne: boolean;
+  /** e^{-a k W / STEPS}, k = 0..STEPS, for the window length `tableWindowMs` (ratioTwo and ratioOne only). */
+  readonly decayTable: Float64Array;
+  tableWindowMs: number;
+  /** Length of the previous window. */
+  lastWindowMs: number;
+  readonly rateMem: number;
+  readonly rateDiffExc: number;
+  readonly invC: number;
+  /** Times of the kernel peaks (ms). */
+  readonly peakExcMs: number;
+  readonly peakInhMs: number;
+  readonly kernelPeakExcMs: number;
+  readonly kernelPeakInhMs: number;
+  // window factors over W = T1 - T0
+  decayMem: number;
+  decayExc: number;
+  decayInh: number;
+  /** K_E(W) / C_m and K_I(W) / C_m. */
+  kernelExc: number;
+  kernelInh: number;
+  /** e^{-a W/2} and K_E(W/2) / C_m (the bound's first half-window). */
+  decayMemHalf: number;
+  kernelExcHalf: number;
+  /** W <= time of K_E's peak: K_E rises over the whole window (else the bound is not used). */
+  risingExc: boolean;
+  /** max over [0, W] of K_I / C_m. */
+  boundInh: number;
+}
+
+/** Time of the maximum of K: ln(b/a)/(b - a), or 1/a when a = b (constants.ts). */
+function kernelPeakTime(rateMem: number, rateSyn: number): number {
+  const d = rateSyn - rateMem;
+  return d === 0 ? 1 / rateMem : Math.log1p(d / rateMem) / d;
+}
+
+const factors = new Float64Array(5);
+
+/** Slots of WindowedLif.acc. */
+export const ACC_V_EXC = 0;
+export const ACC_V_INH = 1;
+export const ACC_EXC = 2;
+export const ACC_INH = 3;
+
+/** Steps of the per-window table of e^{-a t}. */
+const STEPS = 256;
+
+/**
+ * e^{-a tau} for 0 <= tau <= W from the window's table: e^{-a k h} e^{-a r} with tau = k h + r, h = W / STEPS,
+ * and e^{-a r} (a r <= a h, below 1e-3 for the usual windows) by its Taylor polynomial to the fifth power,
+ * whose remainder (a r)^6/720 is below the rounding of the product. Within a few ulps of Math.exp, about
+ * ten times cheaper. Falls back to Math.exp when a h is not small (a window long against tau_m) and when the
+ * table is not for this window's length.
+ */
+function decayFromTable(f: FastPopulation, tau: number, windowMs: number): number {
+  const h = windowMs / STEPS;
+  const ah = f.rateMem * h;
+  if (f.tableWindowMs !== windowMs || !(ah <= 1e-3) || !(tau >= 0 && tau <= windowMs)) return Math.exp(-f.rateMem * tau);
+  let q = Math.floor(tau / h);
+  if (q > STEPS) q = STEPS;
+  const y = f.rateMem * (tau - q * h);
+  // e^{-y} = 1 - y + y^2/2 - y^3/6 + y^4/24 - y^5/120 (Horner), |y| < 1.1e-3 (r may be slightly negative)
+  const p = 1 - y * (1 - y * (0.5 - y * (1 / 6 - y * (1 / 24 - y * (1 / 120)))));
+  return f.decayTable[q] * p;
+}
+
+/** True when every neuron of [first, first + size) shares the time constants and the capacitance. */
+function uniform(params: LifParamArrays, first: number, size: number): boolean {
+  const a = params.tauMemMs[first];
+  const e = params.tauSynExcMs[first];
+  const h = params.tauSynInhMs[first];
+  const c = params.capacitanceNf[first];
+  for (let i = first + 1; i < first + size; i++) {
+    if (params.tauMemMs[i] !== a || params.tauSynExcMs[i] !== e || params.tauSynInhMs[i] !== h || params.capacitanceNf[i] !== c) return false;
+  }
+  return true;
+}
+
+export class WindowedLif {
+  /** Per network population index: its fast-path record, or null when it runs the generic path. */
+  readonly fastOf: (FastPopulation | null)[];
+  readonly k: LifConstants;
+  /**
+   * Per LIF neuron i (global index), at acc[4 i + slot]: window sums of the input terms at the window's end,
+   * of V from excitatory (ACC_V_EXC) and from inhibitory inputs (ACC_V_INH, mV), of I_E (ACC_EXC) and I_I
+   * (ACC_INH, nA). Interleaved so that an input touches one cache line of its target.
+   */
+  readonly acc: Float64Array;
+  /** Per neuron: its most recent event of the window (-1: none); events link back through `evNext`. */
+  readonly head: Int32Array;
+  evSlot: Int32Array = new Int32Array(1024);
+  evWeight: Float64Array = new Float64Array(1024);
+  evNext: Int32Array = new Int32Array(1024);
+  evCount = 0;
+  /** Arrival time of each slot (one slot per delivered spike row) of the window. */
+  slotTime: Float64Array = new Float64Array(256);
+  slotCount = 0;
+  windowEnd = 0;
+  windowStart = 0;
+
+  /**
+   * `fast[p]` says whether network population p (LIF, run by sweeps, not event by event) may take the fast
+   * path; it does when its neurons share their time constants and capacitance. `offset[p]` is the global
+   * index of its first neuron.
+   */
+  constructor(k: LifConstants, params: LifParamArrays, offset: Int32Array, sizes: readonly number[], eligible: readonly boolean[]) {
+    this.k = k;
+    this.fastOf = sizes.map((size, p) => {
+      if (!eligible[p] || size === 0) return null;
+      const first = offset[p];
+      if (!uniform(params, first, size)) return null;
+      const a = k.rateMem[first];
+      return {
+        first,
+        size,
+        sameSyn: k.rateExc[first] === k.rateInh[first],
+        ratioTwo: k.rateExc[first] === 2 * a && k.rateInh[first] === 2 * a,
+        ratioOne: k.rateDiffExc[first] === 0 && k.rateDiffInh[first] === 0,
+        decayTable: new Float64Array(STEPS + 1),
+        tableWindowMs: NaN,
+        lastWindowMs: NaN,
+        rateMem: a,
+        rateDiffExc: k.rateDiffExc[first],
+        invC: k.invCapacitance[first],
+        peakExcMs: kernelPeakTime(a, k.rateExc[first]),
+        peakInhMs: kernelPeakTime(a, k.rateInh[first]),
+        kernelPeakExcMs: k.kernelPeakExcMs[first],
+        kernelPeakInhMs: k.kernelPeakInhMs[first],
+        decayMem: 1,
+        decayExc: 1,
+        decayInh: 1,
+        kernelExc: 0,
+        kernelInh: 0,
+        decayMemHalf: 1,
+        kernelExcHalf: 0,
+        risingExc: false,
+        boundInh: 0,
+      };
+    });
+    const total = params.size;
+    this.acc = new Float64Array(4 * total);
+    this.head = new Int32Array(total).fill(-1);
+  }
+
+  /** Starts window [start, end): forms every fast population's window factors, empties the event store. */
+  beginWindow(start: number, end: number): void {
+    this.windowStart = start;
+    this.windowEnd = end;
+    this.evCount = 0;
+    this.slotCount = 0;
+    const w = end - start;
+    for (const f of this.fastOf) {
+      if (f === null) continue;
+      intervalFactors(this.k, f.first, w, factors);
+      f.decayMem = factors[DECAY_MEM];
+      f.decayExc = factors[DECAY_EXC];
+      f.decayInh = factors[DECAY_INH];
+      f.kernelExc = f.invC * factors[KERNEL_EXC];
+      f.kernelInh = f.invC * factors[KERNEL_INH];
+      // K rises until its peak: its maximum over [0, W] is K(W) before the peak, the peak value after
+      f.risingExc = w <= f.peakExcMs;
+      f.boundInh = w <= f.peakInhMs ? f.kernelInh : f.invC * f.kernelPeakInhMs;
+      intervalFactors(this.k, f.first, 0.5 * w, factors);
+      f.decayMemHalf = factors[DECAY_MEM];
+      f.kernelExcHalf = f.invC * factors[KERNEL_EXC];
+      // the table pays when windows keep their length: built when a length repeats
+      if ((f.ratioTwo || f.ratioOne) && f.tableWindowMs !== w && f.lastWindowMs === w) {
+        for (let q = 0; q <= STEPS; q++) f.decayTable[q] = Math.exp(-f.rateMem * ((q * w) / STEPS));
+        f.tableWindowMs = w;
+      }
+      f.lastWindowMs = w;
+    }
+  }
+
+  /**
+   * Delivers one spike row at time t (in the window) to fast population f: targets base + targets[e] with
+   * weights[e], e in [from, to). Adds each input's contribution to the end-of-window state and links it
+   * into its target's event list.
+   */
+  deliver(f: FastPopulation, base: number, targets: Int32Array, weights: Float64Array, from: number, to: number, t: number): void {
+    const n = to - from;
+    if (this.evCount + n > this.evSlot.length) this.growEvents(this.evCount + n);
+    if (this.slotCount === this.slotTime.length) {
+      const grown = new Float64Array(2 * this.slotCount);
+      grown.set(this.slotTime);
+      this.slotTime = grown;
+    }
+    const slot = this.slotCount++;
+    this.slotTime[slot] = t;
+    // factors of the input's evolution from t to the window's end
+    const tau = this.windowEnd - t;
+    let eExc: number;
+    let kExc: number;
+    let eInh: number;
+    let kInh: number;
+    if (f.ratioTwo || f.ratioOne) {
+      const x = decayFromTable(f, tau, this.windowEnd - this.windowStart);
+      if (f.ratioTwo) {
+        // b = 2a: e^{-b tau} = x^2 and K = (x - x^2)/(b - a) = x (1 - x)/(b - a) with x = e^{-a tau}
+        eExc = x * x;
+        kExc = (f.invC * (x * (1 - x))) / f.rateDiffExc;
+      } else {
+        eExc = x;
+        kExc = f.invC * tau * x;
+      }
+      eInh = eExc;
+      kInh = kExc;
+    } else {
+      intervalFactors(this.k, f.first, tau, factors);
+      eExc = factors[DECAY_EXC];
+      kExc = f.invC * factors[KERNEL_EXC];
+      eInh = factors[DECAY_INH];
+      kInh = f.invC * factors[KERNEL_INH];
+    }
+    const acc = this.acc;
+    const head = this.head;
+    const evSlot = this.evSlot;
+    const evWeight = this.evWeight;
+    const evNext = this.evNext;
+    let ev = this.evCount;
+    for (let e = from; e < to; e++) {
+      const i = base + targets[e];
+      const w = weights[e];
+      if (w >= 0) {
+        acc[4 * i + ACC_EXC] += w * eExc;
+        acc[4 * i + ACC_V_EXC] += w * kExc;
+      } else {
+        acc[4 * i + ACC_INH] += w * eInh;
+        acc[4 * i + ACC_V_INH] += w * kInh;
+      }
+      evSlot[ev] = slot;
+      evWeight[ev] = w;
+      evNext[ev] = head[i];
+      head[i] = ev;
+      ev++;
+    }
+    this.evCount = ev;
+  }
+
+  private growEvents(needed: number): void {
+    let n = this.evSlot.length;
+    while (n < needed) n *= 2;
+    const slot = new Int32Array(n);
+    slot.set(this.evSlot);
+    const weight = new Float64Array(n);
+    weight.set(this.evWeight);
+    const next = new Int32Array(n);
+    next.set(this.evNext);
+    this.evSlot = slot;
+    this.evWeight = weight;
+    this.evNext = next;
+  }
+}
+
+export type { FastPopulation };
