@@ -1,4 +1,7 @@
-import seedrandom from 'seedrandom';
+import { createRequire } from 'node:module';
+
+// seedrandom is CommonJS: require() is cheaper at start-up than an ESM import (docs/benchmarks.md, CLI start-up)
+const seedrandom = createRequire(import.meta.url)('seedrandom') as typeof import('seedrandom');
 
 /**
  * A reproducible stream of uniform numbers in [0, 1). One stream per purpose (docs/design.md section 2):

@@ -1,4 +1,9 @@
-import { Heap } from 'heap-js';
+import { createRequire } from 'node:module';
+import type { Heap } from 'heap-js';
+
+// heap-js is CommonJS (a UMD bundle): require() skips the named-export scan that an ESM import of it costs
+// at every start-up (about 0.07 s CPU; docs/benchmarks.md, CLI start-up)
+const { Heap: HeapClass } = createRequire(import.meta.url)('heap-js') as typeof import('heap-js');
 
 /**
  * A priority queue of events ordered by (time, kind, sequence number), the tie order that makes a run
@@ -17,7 +22,7 @@ export class EventQueue {
   private readonly heap: Heap<number>;
 
   constructor() {
-    this.heap = new Heap<number>((x, y) => {
+    this.heap = new HeapClass<number>((x, y) => {
       const dt = this.time[x] - this.time[y];
       if (dt !== 0) return dt;
       const dk = this.kind[x] - this.kind[y];

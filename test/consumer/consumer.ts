@@ -15,6 +15,8 @@ import {
 import { YINYANG_PRESET, createModel, type LayeredModel, type TrainOptions } from 'firstspike/learning';
 import { yinYangDataset, type Dataset } from 'firstspike/datasets';
 import { checkReproducibility, type CheckSummary, type ConformanceOptions } from 'firstspike/testing';
+// the vitest entry's declarations resolve without vitest installed (only its code imports vitest)
+import type { substrateConformance } from 'firstspike/testing/vitest';
 
 const louder: Substrate<LifConstants> = {
   name: 'louder',
@@ -40,4 +42,6 @@ const options: Partial<TrainOptions> = { threads: 2, workerModules: [] };
 const set: Dataset = yinYangDataset('test');
 const conformance: ConformanceOptions = { numRuns: 5 };
 const summary: CheckSummary = checkReproducibility(louder, conformance);
+type RegisterSuite = typeof substrateConformance;
+export type { RegisterSuite };
 export { count, model, options, set, summary };
