@@ -315,24 +315,29 @@ describe('firstspike train / evaluate', () => {
       ['train', '--preset', 'mnist16', '--hold-out-validation', '--train-samples', '7001', '--out', join(dir, 'm.json')],
       "--train-samples: the training set of 'mnist16' has only 7000 samples",
     );
-    const merged = await run(['train', '--preset', 'mnist16', '--epochs', '1', '--train-samples', '80', '--out', join(dir, 'merged.json'), '--checkpoint', join(dir, 'merged.ckpt')]);
+    // the test split has 2000 digits; the runs below evaluate only the first 100 (--test-samples), since
+    // evaluation is most of a short run's time
+    await expectBadInput(['train', '--preset', 'mnist16', '--test-samples', '2001', '--out', join(dir, 'm.json')], "--test-samples: the test set of 'mnist16' has only 2000 samples (got 2001)");
+    const merged = await run(['train', '--preset', 'mnist16', '--epochs', '1', '--train-samples', '80', '--test-samples', '100', '--out', join(dir, 'merged.json'), '--checkpoint', join(dir, 'merged.ckpt')]);
     expect(merged.code, merged.err).toBe(0);
-    expect(merged.out).toContain('80 training samples (1 batches of 80), the validation split is part of the training set (no validation figures), 2000 test');
+    expect(merged.out).toContain('80 training samples (1 batches of 80), the validation split is part of the training set (no validation figures), 100 test');
     expect(merged.out).toMatch(/^epoch 1\/1 +train loss \S+ acc \S+ +lr/m);
     expect(merged.out).not.toContain('validation loss');
     expect((await loadModel(join(dir, 'merged.json'))).meta.training.validationAccuracy).toBeNull();
 
-    const held = ['train', '--preset', 'mnist16', '--hold-out-validation', '--train-samples', '80', '--json'];
+    const held = ['train', '--preset', 'mnist16', '--hold-out-validation', '--train-samples', '80', '--test-samples', '100', '--json'];
     const first = await run([...held, '--epochs', '1', '--out', join(dir, 'held.json'), '--checkpoint', join(dir, 'held.ckpt')]);
     expect(first.code, first.err).toBe(0);
     const doc = JSON.parse(first.out);
     expect(doc.epochs[0].validation_accuracy).toBeGreaterThanOrEqual(0);
     expect(doc.selected_epoch).toBe(1);
+    expect(doc.test.samples).toBe(100);
     expect((await loadCheckpoint(join(dir, 'held.ckpt'))).run.holdOutValidation).toBe(true);
     // the resumed run keeps the validation split apart without being told
-    const resumed = await run(['train', '--resume', join(dir, 'held.ckpt'), '--epochs', '2', '--out', join(dir, 'held2.json'), '--no-checkpoint']);
+    const resumed = await run(['train', '--resume', join(dir, 'held.ckpt'), '--epochs', '2', '--test-samples', '100', '--out', join(dir, 'held2.json'), '--no-checkpoint']);
     expect(resumed.code, resumed.err).toBe(0);
-    expect(resumed.out).toContain('80 training samples (1 batches of 80), 1000 validation, 2000 test');
+    expect(resumed.out).toContain('80 training samples (1 batches of 80), 1000 validation, 100 test');
+    expect(resumed.out).toMatch(/^test accuracy [01]\.\d{4} \(\d+\/100\)/m);
     expect(resumed.out).toMatch(/^epoch 2\/2 .*validation loss/m);
     await expectBadInput(['train', '--resume', join(dir, 'merged.ckpt'), '--epochs', '2', '--hold-out-validation'], "--hold-out-validation: the checkpoint's run trained on the validation split");
   });

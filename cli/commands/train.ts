@@ -213,6 +213,8 @@ export interface TrainRun {
   /** Checkpoint written after every epoch, or null for none. */
   readonly checkpoint: string | null;
   readonly trainSamples: number | null;
+  /** Evaluate only the first N test samples (quick runs, tests); absent or null: the whole test split. */
+  readonly testSamples?: number | null;
   readonly dataDir: string | null;
   /** Keep the validation split apart even when the preset trains on it (`Preset.trainOnValidation`). */
   readonly holdOutValidation: boolean;
@@ -269,7 +271,12 @@ export async function runTraining(io: CliIo, run: TrainRun): Promise<TrainSummar
   if (run.resume !== null && (await sameFile(run.out, run.resume.path))) {
     throw new UsageError(`--out: '${run.out}' is also --resume; the model file would overwrite the checkpoint resumed from`);
   }
-  const data = presetData(preset, run.dataDir);
+  const fullData = presetData(preset, run.dataDir);
+  const testSamples = run.testSamples ?? null;
+  if (testSamples !== null && testSamples > fullData.test.n) {
+    throw new UsageError(`--test-samples: the test set of '${preset.name}' has only ${fullData.test.n} samples (got ${testSamples})`);
+  }
+  const data = testSamples === null ? fullData : { ...fullData, test: firstSamples(fullData.test, testSamples) };
   const sets = trainingSets(preset, data, run.holdOutValidation);
   if (run.trainSamples !== null && run.trainSamples > sets.train.n) {
     throw new UsageError(`--train-samples: the training set of '${preset.name}' has only ${sets.train.n} samples (got ${run.trainSamples})`);
@@ -419,6 +426,7 @@ interface TrainCliOptions {
   resume?: string;
   dataDir?: string;
   trainSamples?: string;
+  testSamples?: string;
   holdOutValidation?: boolean;
   threads?: string;
   forceThreads?: boolean;
@@ -504,6 +512,8 @@ async function resolveTrainRun(opts: TrainCliOptions): Promise<TrainRun> {
     out,
     checkpoint,
     trainSamples: trainSamples ?? resume?.checkpoint.run.trainSamples ?? null,
+    testSamples:
+      opts.testSamples === undefined ? null : integerOption('test-samples', opts.testSamples, 1, 100_000_000, 'a whole number >= 1'),
     dataDir: opts.dataDir ?? resume?.checkpoint.run.dataDir ?? null,
     holdOutValidation: opts.holdOutValidation === true || resume?.checkpoint.run.holdOutValidation === true,
     resume,
@@ -531,6 +541,7 @@ export function trainCommand(io: CliIo): Command {
     .option('--resume <checkpoint>', 'continue a run from its checkpoint (same settings; --epochs may raise the total)')
     .option('--data-dir <dir>', 'MNIST IDX files to use instead of the built-in digits (mnist16 only)')
     .option('--train-samples <n>', 'use only the first N training samples (quick runs, tests)')
+    .option('--test-samples <n>', 'evaluate only the first N test samples at the end (quick runs, tests)')
     .option('--hold-out-validation', 'keep the validation split apart (per-epoch validation figures, model selection) for presets that train on it (mnist16)')
     .option('--threads <n>', 'worker threads for the minibatches (default 1, at most the available cores; the weights do not depend on it)')
     .option('--force-threads', 'allow --threads above the number of available cores')
