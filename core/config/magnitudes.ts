@@ -40,7 +40,7 @@ const PARAM_BOUNDS: Readonly<Record<keyof IfCurrExpParamsConfig, Bound>> = {
   i_offset: [-MAX_ABS_CURRENT_NA, MAX_ABS_CURRENT_NA, 'nA'],
 };
 
-const WHY = 'larger magnitudes overflow the exact solution in double precision';
+const WHY = 'values outside this range overflow the exact solution in double precision';
 
 function check(value: number, path: string, [min, max, unit]: Bound): void {
   if (value < min || value > max) {
