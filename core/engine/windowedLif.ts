@@ -133,9 +133,9 @@ export class WindowedLif {
   windowStart = 0;
 
   /**
-   * `fast[p]` says whether network population p (LIF, run by sweeps, not event by event) may take the fast
-   * path; it does when its neurons share their time constants and capacitance. `offset[p]` is the global
-   * index of its first neuron.
+   * `eligible[p]` says whether network population p (LIF, run by sweeps, not event by event, large enough)
+   * may take the fast path; it does when its neurons also share their time constants and capacitance.
+   * `offset[p]` is the global index of its first neuron, `k` the lifDynamics constants of all LIF neurons.
    */
   constructor(k: LifConstants, params: LifParamArrays, offset: Int32Array, sizes: readonly number[], eligible: readonly boolean[]) {
     this.k = k;
