@@ -36,6 +36,14 @@ interface FastPopulation {
   /** e^{-a k W / STEPS}, k = 0..STEPS, for the window length `tableWindowMs` (ratioTwo and ratioOne only). */
   readonly decayTable: Float64Array;
   tableWindowMs: number;
+  /** The table serves the current window (its length is tableWindowMs and a W / STEPS <= 1e-3). */
+  tableLive: boolean;
+  /** STEPS / W of the current window. */
+  tableStepsPerMs: number;
+  /** W / STEPS of the current window. */
+  tableStepMs: number;
+  /** 1 / (C_m (b_E - a)), the factor of K in the tau_m = 2 tau_syn case. */
+  readonly kernelScaleTwo: number;
   /** Length of the previous window. */
   lastWindowMs: number;
   readonly rateMem: number;
@@ -87,12 +95,10 @@ const STEPS = 256;
  * table is not for this window's length.
  */
 function decayFromTable(f: FastPopulation, tau: number, windowMs: number): number {
-  const h = windowMs / STEPS;
-  const ah = f.rateMem * h;
-  if (f.tableWindowMs !== windowMs || !(ah <= 1e-3) || !(tau >= 0 && tau <= windowMs)) return Math.exp(-f.rateMem * tau);
-  let q = Math.floor(tau / h);
+  if (!f.tableLive || !(tau >= 0 && tau <= windowMs)) return Math.exp(-f.rateMem * tau);
+  let q = Math.floor(tau * f.tableStepsPerMs);
   if (q > STEPS) q = STEPS;
-  const y = f.rateMem * (tau - q * h);
+  const y = f.rateMem * (tau - q * f.tableStepMs);
   // e^{-y} = 1 - y + y^2/2 - y^3/6 + y^4/24 - y^5/120 (Horner), |y| < 1.1e-3 (r may be slightly negative)
   const p = 1 - y * (1 - y * (0.5 - y * (1 / 6 - y * (1 / 24 - y * (1 / 120)))));
   return f.decayTable[q] * p;
@@ -133,9 +139,9 @@ export class WindowedLif {
   windowStart = 0;
 
   /**
-   * `fast[p]` says whether network population p (LIF, run by sweeps, not event by event) may take the fast
-   * path; it does when its neurons share their time constants and capacitance. `offset[p]` is the global
-   * index of its first neuron.
+   * `eligible[p]` says whether network population p (LIF, run by sweeps, not event by event, large enough)
+   * may take the fast path; it does when its neurons also share their time constants and capacitance.
+   * `offset[p]` is the global index of its first neuron, `k` the lifDynamics constants of all LIF neurons.
    */
   constructor(k: LifConstants, params: LifParamArrays, offset: Int32Array, sizes: readonly number[], eligible: readonly boolean[]) {
     this.k = k;
@@ -152,6 +158,10 @@ export class WindowedLif {
         ratioOne: k.rateDiffExc[first] === 0 && k.rateDiffInh[first] === 0,
         decayTable: new Float64Array(STEPS + 1),
         tableWindowMs: NaN,
+        tableLive: false,
+        tableStepsPerMs: 0,
+        tableStepMs: 0,
+        kernelScaleTwo: k.invCapacitance[first] / k.rateDiffExc[first],
         lastWindowMs: NaN,
         rateMem: a,
         rateDiffExc: k.rateDiffExc[first],
@@ -203,6 +213,9 @@ export class WindowedLif {
         f.tableWindowMs = w;
       }
       f.lastWindowMs = w;
+      f.tableLive = f.tableWindowMs === w && f.rateMem * (w / STEPS) <= 1e-3;
+      f.tableStepMs = w / STEPS;
+      f.tableStepsPerMs = STEPS / w;
     }
   }
 
@@ -232,7 +245,7 @@ export class WindowedLif {
       if (f.ratioTwo) {
         // b = 2a: e^{-b tau} = x^2 and K = (x - x^2)/(b - a) = x (1 - x)/(b - a) with x = e^{-a tau}
         eExc = x * x;
-        kExc = (f.invC * (x * (1 - x))) / f.rateDiffExc;
+        kExc = f.kernelScaleTwo * (x * (1 - x));
       } else {
         eExc = x;
         kExc = f.invC * tau * x;
