@@ -45,6 +45,9 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
   substrate.validateOptions(spec.substrate.options);
   const context = realiseContext(spec, options.trial ?? 0);
   const network = substrate.realise(spec.network, context);
+  if (substrate.transmission?.(network, context) !== undefined) {
+    throw new Error(`substrate '${substrate.name}': these options perturb spike transmission, which only the layered first-spike runner (training, evaluate) models`);
+  }
   const onProgress = options.onProgress;
   const result = runNetwork({
     network,
