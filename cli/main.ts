@@ -5,6 +5,7 @@ import { demoCommand } from './commands/demo.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { startCommand } from './commands/start.ts';
+import { sweepCommand } from './commands/sweep.ts';
 import { trainCommand } from './commands/train.ts';
 import { ValidationFailedError, validateCommand } from './commands/validate.ts';
 import { processIo, UsageError, type CliIo } from './io.ts';
@@ -31,6 +32,7 @@ function program(io: CliIo): Command {
     trainCommand(io),
     evaluateCommand(io),
     startCommand(io),
+    sweepCommand(io),
   ]) {
     cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
     root.addCommand(cmd);
