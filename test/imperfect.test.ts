@@ -376,8 +376,8 @@ describe('each knob changes what it says, and only that', () => {
   });
 
   it('transmission jitter and spike loss: simulate refuses them (only the layered runner models transmission)', () => {
-    expect(() => runOn('imperfect', drivenLayer(1, 3), 10, { spikeLoss: 0.1 })).toThrow(/perturb spike transmission/);
-    expect(() => runOn('imperfect', drivenLayer(1, 3), 10, { transmissionJitterMs: 0.1 })).toThrow(/perturb spike transmission/);
+    expect(() => runOn('imperfect', drivenLayer(1, 3), 10, { spikeLoss: 0.1 })).toThrow(/^\/substrate: substrate 'imperfect': these options perturb spike transmission/);
+    expect(() => runOn('imperfect', drivenLayer(1, 3), 10, { transmissionJitterMs: 0.1 })).toThrow(/^\/substrate: substrate 'imperfect': these options perturb spike transmission/);
   });
 
   it('per-spike draws: uniform (chi-square over 20 bins) and the same whatever the order of asking', () => {
