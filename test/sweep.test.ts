@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import '../index.ts';
-import { checkSweepSpec, expandPoints, parseShard, shardJobs, sweepJobs, type SweepResults, type SweepSpec } from '../plugins/sweep/index.ts';
+import { checkSweepSpec, expandPoints, parseShard, resultsCsv, shardJobs, sweepJobs, type SweepResults, type SweepRow, type SweepSpec } from '../plugins/sweep/index.ts';
 import { runCli } from './helpers/cliRun.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -105,6 +105,26 @@ describe('sweep spec: points, jobs and shards', () => {
     }
     expect(parseShard('2/3')).toEqual({ index: 2, count: 3 });
     for (const bad of ['0/3', '4/3', '1/0', '1', 'a/b', '1/2/3', '-1/2']) expect(parseShard(bad)).toBeNull();
+  });
+});
+
+describe('results.csv', () => {
+  it('one column per axis then the row fields; commas, quotes and objects quoted as RFC 4180 says', () => {
+    const row = {
+      point: { a: 'x,y', b: 3 },
+      mode: 'in-the-loop',
+      seed: 2,
+      test_accuracy: 0.5,
+      axis: null,
+      substrate_options: { weightRounding: 'say "hi"' },
+      wall_time_s: 1.5,
+    } as unknown as SweepRow;
+    const [header, line] = resultsCsv(['a', 'b', 'c'], [row]).trim().split('\n');
+    expect(header.startsWith('a,b,c,mode,seed,test_accuracy,axis,')).toBe(true);
+    expect(header.endsWith(',wall_time_s')).toBe(true);
+    expect(line.startsWith('"x,y",3,,in-the-loop,2,0.5,,')).toBe(true);
+    expect(line).toContain(',"{""weightRounding"":""say \\""hi\\""""}",');
+    expect(line.endsWith(',1.5')).toBe(true);
   });
 });
 
