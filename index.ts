@@ -10,9 +10,11 @@
 import { registerSubstrate, substrateNames } from './core/substrate/registry.ts';
 import { idealSubstrate } from './substrates/ideal/index.ts';
 import { bss2Substrate } from './substrates/bss2/index.ts';
+import { imperfectSubstrate } from './substrates/imperfect/index.ts';
 
 if (!substrateNames().includes(idealSubstrate.name)) registerSubstrate(idealSubstrate);
 if (!substrateNames().includes(bss2Substrate.name)) registerSubstrate(bss2Substrate);
+if (!substrateNames().includes(imperfectSubstrate.name)) registerSubstrate(imperfectSubstrate);
 
 export * from './core/config/index.ts';
 export { simulate, realiseContext, type SimulateOptions, type SimulationResult } from './core/engine/simulate.ts';
@@ -34,7 +36,7 @@ export {
 } from './core/lif/neuron.ts';
 export { randomStream, normalDraw, integerDraw, exponentialDraw, type RandomStream } from './core/rng.ts';
 export { neuronStateArrays, type NeuronDynamics, type NeuronStateArrays } from './core/substrate/dynamics.ts';
-export type { Observation, RealiseContext, SpikeTimeMap, Substrate, TrialNoise } from './core/substrate/substrate.ts';
+export type { Observation, RealiseContext, SpikeTimeMap, Substrate, Transmission, TrialNoise } from './core/substrate/substrate.ts';
 export { SubstrateFitError } from './core/substrate/substrate.ts';
 export { DelayResolutionError, NonFiniteStateError, SpikeLimitError } from './core/engine/runLimits.ts';
 export { getSubstrate, registerSubstrate, substrateNames, unregisterSubstrate } from './core/substrate/registry.ts';

@@ -89,6 +89,12 @@ const COMMANDS: readonly CommandEntry[] = [
     summary: "train Yin-Yang with the paper's network for a minute and print the test accuracy",
     load: async (io) => (await import('./commands/start.ts')).startCommand(io),
   },
+  {
+    name: 'sweep',
+    args: '<spec>',
+    summary: 'run a robustness sweep (training runs over substrate imperfections), sharded or merged',
+    load: async (io) => (await import('./commands/sweep.ts')).sweepCommand(io),
+  },
 ];
 
 /** The command `argv` runs (`help <name>` included), or undefined for the root's own options and help. */

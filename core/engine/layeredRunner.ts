@@ -32,6 +32,11 @@ export class LayeredRunner<C> {
   /** The current layer's input spike times in time order, and each one's weight row offset. */
   private readonly sortedTimes: Float64Array;
   private readonly rows: Int32Array;
+  /**
+   * Optional: what layer l + 1 receives of the spike neuron n of layer l (l >= 1) emitted at t, NaN for
+   * nothing (a substrate's transmission); null = the spike as emitted.
+   */
+  transmit: ((layer: number, neuron: number, timeMs: number) => number) | null = null;
 
   /**
    * @param params realised parameters of all non-input neurons, layer 1 first
@@ -95,6 +100,14 @@ export class LayeredRunner<C> {
       const nBelow = this.layerSizes[l - 1];
       let nPre = 0;
       for (let j = 0; j < nBelow; j++) pre[j] = below[j];
+      const transmit = this.transmit;
+      if (l > 1 && transmit !== null) {
+        for (let j = 0; j < nBelow; j++) {
+          if (!(pre[j] < tMaxMs)) continue;
+          const x = transmit(l - 1, j, pre[j]);
+          pre[j] = x === x ? x : Infinity;
+        }
+      }
       nPre = nBelow;
       if (!Number.isNaN(this.biasTimes[l])) pre[nPre++] = this.biasTimes[l];
       // indices of the inputs that spike, in time order (stable: equal times keep their index order)

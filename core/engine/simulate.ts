@@ -1,3 +1,4 @@
+import { ConfigError } from '../config/configError.ts';
 import { randomStream } from '../rng.ts';
 import type { SimulationSpec } from '../simulation.ts';
 import { getSubstrate } from '../substrate/registry.ts';
@@ -47,6 +48,9 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
   substrate.validateOptions(spec.substrate.options);
   const context = realiseContext(spec, options.trial ?? 0);
   const network = substrate.realise(spec.network, context);
+  if (substrate.transmission?.(network, context) !== undefined) {
+    throw new ConfigError('/substrate', `substrate '${substrate.name}': these options perturb spike transmission, which only the layered first-spike runner (train, evaluate, sweep) models`);
+  }
   const onProgress = options.onProgress;
   const result = runNetwork({
     network,

@@ -42,6 +42,15 @@ export interface Observation extends SpikeTimeMap {
 }
 
 /**
+ * What the targets of a spike receive (see {@link Substrate.transmission}): `spikeTime` maps the time a
+ * spike was emitted to the time its targets receive it, NaN when it is lost on the way.
+ */
+export interface Transmission extends SpikeTimeMap {
+  /** Starts trial `trial` of a sequence of trials on one realisation (as Observation.beginTrial). */
+  beginTrial?(trial: number): void;
+}
+
+/**
  * Trial-to-trial noise of a realised network, for engines that run many trials on one realisation
  * (see {@link Substrate.trialNoise}).
  */
@@ -96,6 +105,13 @@ export interface Substrate<C = unknown> {
    * noise drawn by `realise` holds for every trial of the realisation.
    */
   trialNoise?(network: Network, context: RealiseContext): TrialNoise;
+  /**
+   * Optional: how emitted spikes reach the next layer (e.g. transmission jitter, lost spikes), or undefined
+   * when they arrive as emitted. Created once per realisation. Only the layered first-spike runner (the
+   * learning plugin) applies it, to the spikes of every layer but the last; `simulate` refuses a
+   * substrate whose transmission is not undefined.
+   */
+  transmission?(network: Network, context: RealiseContext): Transmission | undefined;
   /**
    * Optional: the largest |weight| (nA, model units) this substrate can realise with these (valid) options,
    * or undefined when it does not clip weights. Trainers clamp their float weights to it after every update

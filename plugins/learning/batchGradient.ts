@@ -1,11 +1,10 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { realiseContext } from '../../core/engine/simulate.ts';
 import type { SimulationSpec } from '../../core/simulation.ts';
 import type { Substrate } from '../../core/substrate/substrate.ts';
 import { ForwardBackward, emptySampleResult, type PassOptions } from './forwardBackward.ts';
 import type { LayeredModel } from './model.ts';
+import { workerEntry } from '../workers/workerEntry.ts';
 
 /** Sums over one minibatch: gradient of the mean loss, silent (sample, neuron) counts, loss and hits. */
 export interface BatchSums {
@@ -218,18 +217,6 @@ export interface ChunkReply {
 }
 
 /**
- * The worker module and the Node options that run it. From dist/ (the package as installed) it is the
- * compiled trainWorker.js, run by plain Node. From the TypeScript sources (tests under vitest, tsx) it is
- * trainWorker.ts, run through tsx's loader, resolved from this package (a devDependency) rather than
- * from the current directory, which may have no tsx.
- */
-function workerEntry(): { filename: string; execArgv: string[] } {
-  if (!import.meta.url.endsWith('.ts')) return { filename: new URL('./trainWorker.js', import.meta.url).href, execArgv: [] };
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return { filename: new URL('./trainWorker.ts', import.meta.url).href, execArgv: ['--import', tsx] };
-}
-
-/**
  * Worker threads (piscina) over the chunks of each batch. Workers load the package entry (the built-in
  * substrates) and `workerModules` (plugins that register other substrates), then look the substrate up
  * by name in their own registry.
@@ -247,7 +234,7 @@ export class ParallelExecutor implements BatchExecutor {
     readonly threads: number,
     readonly workerModules: readonly string[] = [],
   ) {
-    this.pool = new Piscina({ ...workerEntry(), minThreads: threads, maxThreads: threads });
+    this.pool = new Piscina({ ...workerEntry(import.meta.url, 'trainWorker'), minThreads: threads, maxThreads: threads });
   }
 
   /** The task of samples [from, to) of `inputs` (trial: of the realisation; scale: of the gradient). */

@@ -1,6 +1,6 @@
 import { LayeredRunner } from '../../core/engine/layeredRunner.ts';
 import { concatenatedLifParams, type Network } from '../../core/network/network.ts';
-import type { Observation, RealiseContext, SpikeTimeMap, Substrate, TrialNoise } from '../../core/substrate/substrate.ts';
+import type { Observation, RealiseContext, SpikeTimeMap, Substrate, Transmission, TrialNoise } from '../../core/substrate/substrate.ts';
 import { layersFromNetwork, modelToNetwork, presynapticCount, type LayeredModel } from './model.ts';
 import { DEFAULT_LOSS, predictedClass, ttfsLoss, type LossOptions } from './loss.ts';
 import { gradientConstants, ttfsGradient, type GradientConstants } from './ttfsGradient.ts';
@@ -48,6 +48,8 @@ export interface SampleResult {
  *   silent counts) and the whole backward pass use the recorded times, as training in the loop on the chip
  *   does. A spike the observation drops (NaN) counts as no spike.
  * - `trialNoise`: per-trial noise is redrawn for every sample (one sample = one trial of the realisation).
+ * - `transmission`: layer l + 1 receives layer l's spikes through it (jitter, lost spikes); the exact times
+ *   stay what layer l emitted, and the record is the observation's.
  * Each is created once per `realise`. Sample k of a realisation is trial k (`trial` argument, or a counter
  * that `realise` resets), so the noise of a sample does not depend on how a batch is split into chunks.
  */
@@ -73,6 +75,7 @@ export class ForwardBackward {
   private inputMap: SpikeTimeMap | undefined;
   private observation: Observation | undefined;
   private trialNoise: TrialNoise | undefined;
+  private transmission: Transmission | undefined;
   private nextTrial = 0;
   private readonly dLdt: Float64Array[];
   private readonly preTimes: Float64Array;
@@ -140,6 +143,12 @@ export class ForwardBackward {
     this.inputMap = substrate.inputTimes?.(network, context);
     this.observation = substrate.observation?.(network, context);
     this.trialNoise = substrate.trialNoise?.(network, context);
+    const transmission = substrate.transmission?.(network, context);
+    this.transmission = transmission;
+    if (transmission !== undefined) {
+      const pops = this.layerPopulation;
+      runner.transmit = (layer, neuron, t) => transmission.spikeTime(pops[layer], neuron, t);
+    }
     this.recorded = this.observation === undefined ? this.times : this.observedBuffers;
     this.nextTrial = 0;
   }
@@ -174,6 +183,7 @@ export class ForwardBackward {
     const k = trial ?? this.nextTrial;
     this.nextTrial = k + 1;
     this.trialNoise?.beginTrial(k);
+    this.transmission?.beginTrial?.(k);
     const obs = this.observation;
     obs?.beginTrial?.(k);
     const map = this.inputMap;

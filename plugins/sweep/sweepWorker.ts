@@ -1,0 +1,16 @@
+import type { BaselineJob, SweepJob } from './jobs.ts';
+import { runBaselineJob, runSweepJob, type JobOutcome } from './runJob.ts';
+
+/** A task of the sweep's worker pool: train an ideal baseline model, or run one job. */
+export type SweepTask =
+  | { readonly kind: 'baseline'; readonly job: BaselineJob; readonly path: string }
+  | { readonly kind: 'job'; readonly job: SweepJob; readonly baselinePath: string | null };
+
+/** Runs one task in a worker thread (piscina). */
+export default async function sweepTask(task: SweepTask): Promise<JobOutcome | null> {
+  if (task.kind === 'baseline') {
+    await runBaselineJob(task.job, task.path);
+    return null;
+  }
+  return runSweepJob(task.job, task.baselinePath);
+}
