@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import '../index.ts';
 import { ConfigError } from '../core/config/index.ts';
+import { compareCommand } from './commands/compare.ts';
 import { demoCommand } from './commands/demo.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
+import { exportCommand } from './commands/export.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { startCommand } from './commands/start.ts';
 import { trainCommand } from './commands/train.ts';
@@ -31,6 +33,8 @@ function program(io: CliIo): Command {
     trainCommand(io),
     evaluateCommand(io),
     startCommand(io),
+    compareCommand(io),
+    exportCommand(io),
   ]) {
     cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
     root.addCommand(cmd);
