@@ -33,6 +33,8 @@ def _parse_args(argv):
     parser.add_argument("--dt", type=float, default=0.01, help="time step in ms (default 0.01)")
     parser.add_argument("--out", default="-", help="result file (default: standard output)")
     parser.add_argument("--no-traces", action="store_true", help="do not record membrane traces")
+    parser.add_argument("--no-clock-fix", action="store_true",
+                        help="Brian2: leave spike sources on pyNN.brian2's 0.1 ms clock (to see its effect)")
     parser.add_argument("--codegen", choices=["numpy", "cython", "auto"], default="numpy",
                         help="Brian2 code generation target (default numpy: no compilation step)")
     return parser.parse_args(argv)
@@ -90,7 +92,7 @@ def main(argv=None):
             raised += 1
         delays.append(steps * dt)
     sim.setup(timestep=dt, min_delay=dt, max_delay=max(delays + [dt]))
-    if args.backend == "brian2":
+    if args.backend == "brian2" and not args.no_clock_fix:
         # pyNN.brian2 0.10 puts SpikeGeneratorGroups on the default clock (0.1 ms): align it with the timestep
         brian2.defaultclock.dt = dt * brian2.ms
     if raised:
