@@ -33,8 +33,14 @@ export function simulateCommand(io: CliIo): Command {
     .option('-o, --out <file>', 'write the result to this file (atomically) instead of standard output')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['json', 'csv']).default('json'))
     .option('-q, --quiet', 'do not print the spike summary to standard error when writing to --out')
-    .action(async (configPath: string, opts: { out?: string; format: OutputFormat; quiet?: boolean }) => {
+    .option('--print-config', 'check the config and print it in normalised form (PyNN names rewritten), without simulating')
+    .action(async (configPath: string, opts: { out?: string; format: OutputFormat; quiet?: boolean; printConfig?: boolean }) => {
       const spec = await loadConfigFile(configPath, { knownSubstrates: substrateNames() });
+      if (opts.printConfig === true) {
+        const { normalisedConfigText } = await import('../../plugins/interop/printConfig.ts');
+        io.stdout(await normalisedConfigText(configPath));
+        return;
+      }
       checkSubstrateOptions(spec);
       const result = runWithProgress(spec, io);
       const text = formatResult(result, opts.format);
