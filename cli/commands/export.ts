@@ -47,9 +47,100 @@ function pynnCommand(io: CliIo): Command {
     });
 }
 
+interface ConfigCliOptions {
+  model: string;
+  sample?: string;
+  inputs?: string;
+  split: 'test' | 'validation' | 'train';
+  dataDir?: string;
+  traceDt?: string;
+  out?: string;
+}
+
+/** Input spike times from a JSON file: an array of numbers (ms = tau_syn) or null (no spike). */
+async function readInputTimes(path: string, expected: number): Promise<(number | null)[]> {
+  const { readFile } = await import('node:fs/promises');
+  let doc: unknown;
+  try {
+    doc = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`--inputs '${path}': ${code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!Array.isArray(doc)) throw new UsageError(`--inputs '${path}': must be a JSON array of input spike times (numbers >= 0 or null)`);
+  if (doc.length !== expected) throw new UsageError(`--inputs '${path}': has ${doc.length} times but the model has ${expected} inputs`);
+  const bad = doc.findIndex((t) => t !== null && !(typeof t === 'number' && Number.isFinite(t) && t >= 0));
+  if (bad >= 0) throw new UsageError(`--inputs '${path}': entry ${bad} must be a number >= 0 or null (no spike)`);
+  return doc as (number | null)[];
+}
+
+function configCommand(io: CliIo): Command {
+  return new Command('config')
+    .description(
+      "write a trained model as a simulate config with one sample's input spike times, on the model's substrate " +
+        '(simulating it gives the first-spike times `evaluate` computes for that sample)',
+    )
+    .requiredOption('-m, --model <file>', 'model file written by `firstspike train`')
+    .option('--sample <k>', 'take the inputs of sample k (0-based) of --split')
+    .option('--inputs <file>', 'take the inputs from a JSON array of times (tau_syn units; null = no spike)')
+    .option('--split <split>', 'data split of --sample: test, validation or train', 'test')
+    .option('--data-dir <dir>', 'MNIST IDX files (default: those the model was trained on, or the built-in digits)')
+    .option('--trace-dt <ms>', 'also record the membrane potential of every layer with this step')
+    .option('-o, --out <file>', 'write the config to this file instead of standard output')
+    .action(async (opts: ConfigCliOptions) => {
+      if ((opts.sample === undefined) === (opts.inputs === undefined)) {
+        throw new UsageError('--sample, --inputs: give exactly one of them');
+      }
+      if (!['test', 'validation', 'train'].includes(opts.split)) {
+        throw new UsageError(`--split: must be test, validation or train (got '${opts.split}')`);
+      }
+      const { ConfigError } = await import('../../core/config/index.ts');
+      const { loadModel, formatDocument } = await import('../../plugins/learning/modelFile.ts');
+      const { presetOption, presetData, integerOption, className } = await import('./train.ts');
+      const { modelConfig } = await import('../../plugins/interop/modelConfig.ts');
+      let loaded: Awaited<ReturnType<typeof loadModel>>;
+      try {
+        loaded = await loadModel(opts.model);
+      } catch (error) {
+        if (error instanceof ConfigError) throw new UsageError(`--model '${opts.model}': ${error.message}`);
+        throw error;
+      }
+      const { model, meta } = loaded;
+      const preset = presetOption(meta.preset);
+      const n0 = model.layerSizes[0];
+      let inputTimes: (number | null)[];
+      let what: string;
+      if (opts.sample !== undefined) {
+        const set = presetData(preset, opts.dataDir ?? meta.training.dataDir ?? null)[opts.split];
+        const k = integerOption('sample', opts.sample, 0, set.n - 1, `an integer in [0, ${set.n - 1}] (the ${opts.split} split has ${set.n} samples)`);
+        inputTimes = Array.from(set.times.subarray(k * n0, (k + 1) * n0), (t) => (Number.isFinite(t) ? t : null));
+        what = `sample ${k} of the ${opts.split} split (label ${className(preset, set.labels[k])})`;
+      } else {
+        inputTimes = await readInputTimes(opts.inputs as string, n0);
+        what = `inputs from ${opts.inputs}`;
+      }
+      let traceDtMs: number | undefined;
+      if (opts.traceDt !== undefined) {
+        traceDtMs = Number(opts.traceDt);
+        if (opts.traceDt.trim() === '' || !(traceDtMs > 0) || !Number.isFinite(traceDtMs)) {
+          throw new UsageError(`--trace-dt: must be a number > 0 (ms), got '${opts.traceDt}'`);
+        }
+      }
+      const config = modelConfig(model, {
+        inputTimes,
+        trialLength: preset.train.pass.tMax,
+        substrate: meta.training.substrate,
+        substrateOptions: meta.training.substrateOptions,
+        seed: meta.training.seed,
+        traceDtMs,
+      });
+      await emit(io, `${formatDocument(config)}\n`, opts.out, `${model.layerSizes.join('-')} network, ${what}, substrate '${meta.training.substrate}'`);
+    });
+}
+
 export function exportCommand(io: CliIo): Command {
   const root = new Command('export').description('export a network to another simulator or format (see docs/interop.md)');
-  for (const sub of [pynnCommand(io)]) {
+  for (const sub of [pynnCommand(io), configCommand(io)]) {
     sub.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
     root.addCommand(sub);
   }
