@@ -5,6 +5,7 @@ import { compareCommand } from './commands/compare.ts';
 import { demoCommand } from './commands/demo.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { exportCommand } from './commands/export.ts';
+import { importCommand } from './commands/import.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { startCommand } from './commands/start.ts';
 import { trainCommand } from './commands/train.ts';
@@ -35,6 +36,7 @@ function program(io: CliIo): Command {
     startCommand(io),
     compareCommand(io),
     exportCommand(io),
+    importCommand(io),
   ]) {
     cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
     root.addCommand(cmd);

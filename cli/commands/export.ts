@@ -138,9 +138,43 @@ function configCommand(io: CliIo): Command {
     });
 }
 
+function nirCommand(io: CliIo): Command {
+  return new Command('nir')
+    .description(
+      'write a feed-forward, zero-delay network of a config as a NIR graph (HDF5: Input, CubaLIF, Linear, Output nodes; ' +
+        'units and mapping in docs/interop.md)',
+    )
+    .argument('<config>', 'path of the JSON config file')
+    .requiredOption('-o, --out <file>', 'NIR file to write (HDF5)')
+    .action(async (configPath: string, opts: { out: string }) => {
+      const { loadConfigFile } = await import('../../core/config/index.ts');
+      const { substrateNames } = await import('../../core/substrate/registry.ts');
+      const { networkToNir, NirMappingError } = await import('../../plugins/interop/nirGraph.ts');
+      const { writeNirFile } = await import('../../plugins/interop/nirFile.ts');
+      const spec = await loadConfigFile(configPath, { knownSubstrates: substrateNames() });
+      let graph: ReturnType<typeof networkToNir>;
+      try {
+        graph = networkToNir(spec.network);
+      } catch (error) {
+        if (error instanceof NirMappingError) throw new UsageError(`${configPath}: ${error.message}`);
+        throw error;
+      }
+      const { rename, unlink } = await import('node:fs/promises');
+      const temp = `${opts.out}.${process.pid}.tmp`;
+      try {
+        await writeNirFile(temp, graph);
+        await rename(temp, opts.out);
+      } catch (error) {
+        await unlink(temp).catch(() => undefined);
+        throw new UsageError(`--out: cannot write '${opts.out}' (${error instanceof Error ? error.message : String(error)})`);
+      }
+      io.stderr(`wrote ${opts.out}: NIR graph, ${graph.nodes.size} nodes, ${graph.edges.length} edges\n`);
+    });
+}
+
 export function exportCommand(io: CliIo): Command {
   const root = new Command('export').description('export a network to another simulator or format (see docs/interop.md)');
-  for (const sub of [pynnCommand(io), configCommand(io)]) {
+  for (const sub of [pynnCommand(io), configCommand(io), nirCommand(io)]) {
     sub.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
     root.addCommand(sub);
   }
