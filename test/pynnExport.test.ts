@@ -93,6 +93,9 @@ describe('export pynn: the generated script (content only, no Python)', () => {
     expect(script).toMatch(/sim\.IF_curr_exp\(\*\*params\)/);
     expect(script).toMatch(/"format": "firstspike\.simulation"/);
     expect(script).toMatch(/record\("v", sampling_interval=interval\)/);
+    // pyNN.brian2 gives NaN when tau_syn == tau_m (e.g. the TTFS models): nudged for that backend only
+    expect(script).toMatch(/if args\.backend == "brian2":\n\s+nudged \+= _separate_time_constants\(params, pop\["size"\]\)/);
+    expect(script).toMatch(/^TAU_NUDGE = 1e-6$/m);
   });
 
   it('survives awkward names: the embedded literal round-trips quotes, backslashes and newlines', () => {

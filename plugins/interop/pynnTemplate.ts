@@ -17,6 +17,8 @@ What PyNN cannot express, and what this script does about it:
 - Brian2: pyNN.brian2 0.10 creates SpikeSourceArray groups on Brian2's default clock (0.1 ms) whatever
   the timestep; this script sets brian2.defaultclock.dt to the timestep first, so sources and synaptic
   delays run on the same clock as the neurons.
+- Equal time constants: pyNN.brian2 gives NaN potentials when tau_syn == tau_m (a 1 / (tau_m - tau_syn)
+  factor in its exact integration); for Brian2 such tau_syn are raised by a relative 1e-6 (reported).
 - Weights: PyNN wants excitatory weights >= 0 on receptor 'excitatory' and inhibitory weights <= 0 on
   receptor 'inhibitory'; each projection is split by sign (zero weights have no effect and are dropped).
 """
@@ -60,6 +62,25 @@ def _source_times(times, dt, earliest_step):
     return [k * dt for k in steps], len(times) - len(steps)
 
 
+TAU_NUDGE = 1e-6
+
+
+def _separate_time_constants(params, size):
+    """pyNN.brian2's IF_curr_exp integrates exactly with a 1 / (tau_m - tau_syn) factor and gives NaN when
+    tau_syn == tau_m: raise such tau_syn by a relative TAU_NUDGE (in place); returns how many neurons."""
+    import numpy as np
+    tau_m = np.broadcast_to(np.asarray(params["tau_m"], dtype=float), (size,))
+    touched = np.zeros(size, dtype=bool)
+    for key in ("tau_syn_E", "tau_syn_I"):
+        tau = np.broadcast_to(np.asarray(params[key], dtype=float), (size,)).copy()
+        equal = tau == tau_m
+        if equal.any():
+            tau[equal] *= 1 + TAU_NUDGE
+            params[key] = tau
+            touched |= equal
+    return int(touched.sum())
+
+
 def _neuron_index(population, annotations):
     """The index within its population of the neuron a recorded spike train belongs to."""
     if "source_index" in annotations:
@@ -100,6 +121,7 @@ def main(argv=None):
 
     populations = {}
     merged = 0
+    nudged = 0
     earliest_step = 1 if args.backend == "nest" else 0
     for pop in NETWORK["populations"]:
         if pop["kind"] == "source":
@@ -113,12 +135,17 @@ def main(argv=None):
         else:
             params = {k: (np.asarray(v, dtype=float) if isinstance(v, list) else v)
                       for k, v in pop["params"].items()}
+            if args.backend == "brian2":
+                nudged += _separate_time_constants(params, pop["size"])
             v0 = pop["initial_v"]
             v0 = np.asarray(v0, dtype=float) if isinstance(v0, list) else v0
             populations[pop["name"]] = sim.Population(pop["size"], sim.IF_curr_exp(**params),
                                                       initial_values={"v": v0}, label=pop["name"])
     if merged:
         _note("%d source spike(s) fell into an occupied step and were merged" % merged)
+    if nudged:
+        _note("%d neuron(s) had tau_syn == tau_m; tau_syn raised by a factor 1 + %g for pyNN.brian2"
+              % (nudged, TAU_NUDGE))
 
     for proj, delay in zip(NETWORK["projections"], delays):
         for receptor, keep in (("excitatory", lambda w: w > 0), ("inhibitory", lambda w: w < 0)):
