@@ -19,6 +19,8 @@ What PyNN cannot express, and what this script does about it:
   delays run on the same clock as the neurons.
 - Equal time constants: pyNN.brian2 gives NaN potentials when tau_syn == tau_m (a 1 / (tau_m - tau_syn)
   factor in its exact integration); for Brian2 such tau_syn are raised by a relative 1e-6 (reported).
+- Refractory periods: pyNN.brian2 0.10 accepts one tau_refrac per population; a population whose neurons
+  differ is split into one PyNN population per value (indices are mapped back in the output).
 - Weights: PyNN wants excitatory weights >= 0 on receptor 'excitatory' and inhibitory weights <= 0 on
   receptor 'inhibitory'; each projection is split by sign (zero weights have no effect and are dropped).
 """
@@ -119,11 +121,16 @@ def main(argv=None):
     if raised:
         _note("%d projection(s) had delays below one step (%g ms); raised to one step" % (raised, dt))
 
-    populations = {}
+    # each firstspike population becomes one PyNN population, or several "parts" when the backend needs it
+    # (pyNN.brian2 0.10 supports one refractory period per population): parts[name] = [(population, indices)]
+    parts = {}
+    where = {}  # name -> (part of each neuron, index within its part)
     merged = 0
     nudged = 0
+    split = 0
     earliest_step = 1 if args.backend == "nest" else 0
     for pop in NETWORK["populations"]:
+        name, size = pop["name"], pop["size"]
         if pop["kind"] == "source":
             sequences = []
             for times in pop["spike_times"]:
@@ -131,38 +138,71 @@ def main(argv=None):
                 merged += lost
                 sequences.append(sim.Sequence(grid))
             cell = sim.SpikeSourceArray(spike_times=sequences)
-            populations[pop["name"]] = sim.Population(pop["size"], cell, label=pop["name"])
+            parts[name] = [(sim.Population(size, cell, label=name), np.arange(size))]
         else:
             params = {k: (np.asarray(v, dtype=float) if isinstance(v, list) else v)
                       for k, v in pop["params"].items()}
             if args.backend == "brian2":
-                nudged += _separate_time_constants(params, pop["size"])
-            v0 = pop["initial_v"]
-            v0 = np.asarray(v0, dtype=float) if isinstance(v0, list) else v0
-            populations[pop["name"]] = sim.Population(pop["size"], sim.IF_curr_exp(**params),
-                                                      initial_values={"v": v0}, label=pop["name"])
+                nudged += _separate_time_constants(params, size)
+            v0 = np.broadcast_to(np.asarray(pop["initial_v"], dtype=float), (size,))
+            refrac = np.broadcast_to(np.asarray(params["tau_refrac"], dtype=float), (size,))
+            groups = [np.arange(size)]
+            if args.backend == "brian2" and np.any(refrac != refrac[0]):
+                groups = [np.flatnonzero(refrac == r) for r in np.unique(refrac)]
+                split += 1
+            parts[name] = []
+            for k, idx in enumerate(groups):
+                sub = {key: (v[idx] if isinstance(v, np.ndarray) else v) for key, v in params.items()}
+                if len(groups) > 1:
+                    sub["tau_refrac"] = float(refrac[idx[0]])
+                label = name if len(groups) == 1 else "%s.part%d" % (name, k)
+                parts[name].append((sim.Population(len(idx), sim.IF_curr_exp(**sub),
+                                                   initial_values={"v": v0[idx]}, label=label), idx))
+        part_of = np.zeros(size, dtype=int)
+        local_of = np.zeros(size, dtype=int)
+        for k, (_, idx) in enumerate(parts[name]):
+            part_of[idx] = k
+            local_of[idx] = np.arange(len(idx))
+        where[name] = (part_of, local_of)
     if merged:
         _note("%d source spike(s) fell into an occupied step and were merged" % merged)
     if nudged:
         _note("%d neuron(s) had tau_syn == tau_m; tau_syn raised by a factor 1 + %g for pyNN.brian2"
               % (nudged, TAU_NUDGE))
+    if split:
+        _note("%d population(s) with several refractory periods split into one PyNN population per value "
+              "(pyNN.brian2 supports one per population)" % split)
 
     for proj, delay in zip(NETWORK["projections"], delays):
+        src_part, src_local = where[proj["source"]]
+        tgt_part, tgt_local = where[proj["target"]]
         for receptor, keep in (("excitatory", lambda w: w > 0), ("inhibitory", lambda w: w < 0)):
-            rows = [(i, j, w, delay) for (i, j, w) in proj["connections"] if keep(w)]
-            if not rows:
-                continue
-            sim.Projection(populations[proj["source"]], populations[proj["target"]],
-                           sim.FromListConnector(rows, column_names=["weight", "delay"]),
-                           synapse_type=sim.StaticSynapse(), receptor_type=receptor,
-                           label="%s (%s)" % (proj["name"], receptor))
+            rows = {}
+            for (i, j, w) in proj["connections"]:
+                if keep(w):
+                    key = (src_part[i], tgt_part[j])
+                    rows.setdefault(key, []).append((int(src_local[i]), int(tgt_local[j]), w, delay))
+            for (a, b), part_rows in sorted(rows.items()):
+                sim.Projection(parts[proj["source"]][a][0], parts[proj["target"]][b][0],
+                               sim.FromListConnector(part_rows, column_names=["weight", "delay"]),
+                               synapse_type=sim.StaticSynapse(), receptor_type=receptor,
+                               label="%s (%s)" % (proj["name"], receptor))
 
     for name in NETWORK["record"]["spikes"]:
-        populations[name].record("spikes")
+        for population, _ in parts[name]:
+            population.record("spikes")
     traces = [] if args.no_traces else NETWORK["record"]["v"]
+    trace_views = []  # (request, population view, global indices of its neurons)
     for req in traces:
         interval = max(1, _steps(req["dt_ms"], dt)) * dt
-        populations[req["population"]][req["indices"]].record("v", sampling_interval=interval)
+        part_of, local_of = where[req["population"]]
+        for k, (population, idx) in enumerate(parts[req["population"]]):
+            wanted = [i for i in req["indices"] if part_of[i] == k]
+            if wanted:
+                local = [int(local_of[i]) for i in wanted]
+                view = population[local]
+                view.record("v", sampling_interval=interval)
+                trace_views.append((req, view, idx, local))
 
     duration = NETWORK["duration_ms"]
     sim.run(duration)
@@ -170,25 +210,30 @@ def main(argv=None):
     order = {pop["name"]: k for k, pop in enumerate(NETWORK["populations"])}
     spikes = []
     for name in NETWORK["record"]["spikes"]:
-        block = populations[name].get_data("spikes", clear=False)
-        for train in block.segments[0].spiketrains:
-            index = _neuron_index(populations[name], train.annotations)
-            for t in train.rescale("ms").magnitude:
-                if t < duration:
-                    spikes.append((float(t), order[name], name, index))
+        for population, idx in parts[name]:
+            block = population.get_data("spikes", clear=False)
+            for train in block.segments[0].spiketrains:
+                index = int(idx[_neuron_index(population, train.annotations)])
+                for t in train.rescale("ms").magnitude:
+                    if t < duration:
+                        spikes.append((float(t), order[name], name, index))
     spikes.sort(key=lambda s: (s[0], s[1], s[3]))
     out_traces = []
-    for req in traces:
-        view = populations[req["population"]][req["indices"]]
+    for req, view, idx, local in trace_views:
         block = view.get_data("v", clear=False)
         signal = block.segments[0].filter(name="v")[0]
         step = float(signal.sampling_period.rescale("ms").magnitude)
         values = signal.rescale("mV").magnitude
+        # firstspike's samples are at k * step < duration; PyNN also records t = duration
+        values = values[:int(np.ceil(duration / step - 1e-9))]
+        # channel_index: the neuron's index within its PyNN population
         channels = signal.array_annotations.get("channel_index")
+        if channels is None:
+            channels = local
         for column in range(values.shape[1]):
-            index = int(channels[column]) if channels is not None else int(req["indices"][column])
-            out_traces.append({"population": req["population"], "index": index, "dt_ms": step,
-                               "v_mv": [float(x) for x in values[:, column]]})
+            out_traces.append({"population": req["population"], "index": int(idx[int(channels[column])]),
+                               "dt_ms": step, "v_mv": [float(x) for x in values[:, column]]})
+    out_traces.sort(key=lambda tr: (order[tr["population"]], tr["index"]))
     sim.end()
 
     result = {
