@@ -89,13 +89,15 @@ describe('export pynn: the generated script (content only, no Python)', () => {
     expect(script).toMatch(/brian2\.defaultclock\.dt = dt \* brian2\.ms/);
     // weights split by sign onto the two receptors
     expect(script).toMatch(/\("excitatory", lambda w: w > 0\), \("inhibitory", lambda w: w < 0\)/);
-    expect(script).toMatch(/sim\.FromListConnector\(rows, column_names=\["weight", "delay"\]\)/);
+    expect(script).toMatch(/sim\.FromListConnector\(part_rows, column_names=\["weight", "delay"\]\)/);
     expect(script).toMatch(/sim\.IF_curr_exp\(\*\*params\)/);
     expect(script).toMatch(/"format": "firstspike\.simulation"/);
     expect(script).toMatch(/record\("v", sampling_interval=interval\)/);
     // pyNN.brian2 gives NaN when tau_syn == tau_m (e.g. the TTFS models): nudged for that backend only
-    expect(script).toMatch(/if args\.backend == "brian2":\n\s+nudged \+= _separate_time_constants\(params, pop\["size"\]\)/);
+    expect(script).toMatch(/if args\.backend == "brian2":\n\s+nudged \+= _separate_time_constants\(params, size\)/);
     expect(script).toMatch(/^TAU_NUDGE = 1e-6$/m);
+    // pyNN.brian2 takes one tau_refrac per population: split by value there
+    expect(script).toMatch(/if args\.backend == "brian2" and np\.any\(refrac != refrac\[0\]\):/);
   });
 
   it('survives awkward names: the embedded literal round-trips quotes, backslashes and newlines', () => {
