@@ -90,7 +90,7 @@ describe('export pynn: the generated script (content only, no Python)', () => {
     // weights split by sign onto the two receptors
     expect(script).toMatch(/\("excitatory", lambda w: w > 0\), \("inhibitory", lambda w: w < 0\)/);
     expect(script).toMatch(/sim\.FromListConnector\(part_rows, column_names=\["weight", "delay"\]\)/);
-    expect(script).toMatch(/sim\.IF_curr_exp\(\*\*params\)/);
+    expect(script).toMatch(/sim\.IF_curr_exp\(\*\*sub\)/);
     expect(script).toMatch(/"format": "firstspike\.simulation"/);
     expect(script).toMatch(/record\("v", sampling_interval=interval\)/);
     // pyNN.brian2 gives NaN when tau_syn == tau_m (e.g. the TTFS models): nudged for that backend only
