@@ -40,7 +40,7 @@ async function findPython(): Promise<string | null> {
   const candidates = given !== '' ? [given] : ['/usr/bin/python3', 'python3'];
   for (const python of candidates) {
     try {
-      await run(python, ['-c', 'import pyNN.brian2'], { timeout: 600_000 });
+      await run(python, ['-c', 'import pyNN.brian2'], { timeout: 1_800_000 });
       return python;
     } catch {
       // try the next one
