@@ -95,6 +95,24 @@ const COMMANDS: readonly CommandEntry[] = [
     summary: 'run a robustness sweep (training runs over substrate imperfections), sharded or merged',
     load: async (io) => (await import('./commands/sweep.ts')).sweepCommand(io),
   },
+  {
+    name: 'compare',
+    args: '<a> <b>',
+    summary: 'match the spikes of two result files neuron by neuron and report the differences',
+    load: async (io) => (await import('./commands/compare.ts')).compareCommand(io),
+  },
+  {
+    name: 'export',
+    args: '<format>',
+    summary: 'export a network as a PyNN script, a trained model as a config, or a NIR graph',
+    load: async (io) => (await import('./commands/export.ts')).exportCommand(io),
+  },
+  {
+    name: 'import',
+    args: '<format>',
+    summary: 'read a network from another format (NIR) into a firstspike config',
+    load: async (io) => (await import('./commands/import.ts')).importCommand(io),
+  },
 ];
 
 /** The command `argv` runs (`help <name>` included), or undefined for the root's own options and help. */

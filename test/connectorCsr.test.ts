@@ -17,6 +17,7 @@ const connectorArb = (nPre: number, nPost: number): fc.Arbitrary<ConnectorConfig
     fc.record({ type: fc.constant('all_to_all' as const), allow_self_connections: fc.boolean() }),
     fc.record({ type: fc.constant('fixed_probability' as const), p_connect: fc.oneof(fc.constant(0), fc.constant(1), fc.double({ min: 0, max: 1, noNaN: true })), allow_self_connections: fc.boolean() }),
     fc.record({ type: fc.constant('fixed_in_degree' as const), n: fc.integer({ min: 0, max: Math.max(0, nPre - 1) }), allow_self_connections: fc.constant(false) }),
+    fc.record({ type: fc.constant('fixed_out_degree' as const), n: fc.integer({ min: 0, max: Math.max(0, nPost - 1) }), allow_self_connections: fc.constant(false) }),
     fc.record({
       type: fc.constant('from_list' as const),
       connections: fc.array(

@@ -43,17 +43,23 @@ export function simulateCommand(io: CliIo): Command {
     .option('-o, --out <file>', 'write the result to this file (atomically) instead of standard output')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['json', 'csv']).default('json'))
     .option('-q, --quiet', 'do not print the spike summary to standard error when writing to --out')
+    .option('--print-config', 'check the config and print it in normalised form (PyNN names rewritten), without simulating')
     .addOption(pluginOption());
   return addLimitOptions(command).action(
     async (
       configPath: string,
-      opts: { out?: string; format: OutputFormat; quiet?: boolean; maxMemory?: string; maxSpikes?: string; plugin?: string[] },
+      opts: { out?: string; format: OutputFormat; quiet?: boolean; printConfig?: boolean; maxMemory?: string; maxSpikes?: string; plugin?: string[] },
     ) => {
       const limits = resourceLimitsOption(opts);
       // before the run: a destination that cannot be written, or that is the config itself
       if (opts.out !== undefined) await checkOutputPath('--out', opts.out, [{ option: 'the config', path: configPath }]);
       await loadPlugins(opts.plugin);
       const spec = await loadConfigFile(configPath, { knownSubstrates: substrateNames(), limits });
+      if (opts.printConfig === true) {
+        const { normalisedConfigText } = await import('../../plugins/interop/printConfig.ts');
+        io.stdout(await normalisedConfigText(configPath));
+        return;
+      }
       checkSubstrateOptions(spec);
       const result = runWithProgress(spec, io, limits.maxSpikes);
       const text = formatResult(result, opts.format);

@@ -1,6 +1,6 @@
 import type { CsrMatrix } from '../network/network.ts';
 import { integerDraw, type RandomStream } from '../rng.ts';
-import type { ConnectorEnds } from './connectors.ts';
+import { drawDistinct, type ConnectorEnds } from './connectors.ts';
 import type { ConnectorConfig } from './schema.ts';
 import type { WeightOf } from './weights.ts';
 
@@ -60,6 +60,8 @@ export function connectorCsr(
       );
     case 'fixed_in_degree':
       return fixedInDegree(ends, allowSelf(connector.allow_self_connections, ends), connector.n, openStream, weightOf, checkCount);
+    case 'fixed_out_degree':
+      return fixedOutDegree(ends, allowSelf(connector.allow_self_connections, ends), connector.n, openStream, weightOf, checkCount);
     case 'from_list': {
       const list = connector.connections;
       const n = list.length;
@@ -211,5 +213,35 @@ function fixedInDegree(
     targets[slot] = post;
     weights[slot] = weightOf(pre, post, k);
   }
+  return { rows, rowStart, targets, weights };
+}
+
+/**
+ * For each pre (ascending), n distinct targets drawn as `generateConnections` draws them (drawDistinct,
+ * ascending). Generation is pre-major, which is CSR order, so targets and weights are written in place.
+ */
+function fixedOutDegree(
+  ends: ConnectorEnds,
+  self: boolean,
+  n: number,
+  openStream: () => RandomStream,
+  weightOf: WeightOf,
+  checkCount: CountCheck,
+): CsrMatrix {
+  const rows = ends.nPre;
+  const count = n * rows;
+  checkCount(count);
+  const rowStart = new Int32Array(rows + 1);
+  const targets = new Int32Array(count);
+  const weights = new Float64Array(count);
+  const stream = n > 0 ? openStream() : null;
+  const chosen = new Int32Array(n);
+  for (let i = 0; i < rows; i++) {
+    rowStart[i + 1] = rowStart[i] + n;
+    if (stream === null) continue;
+    drawDistinct(stream, ends.nPost, n, !self && i < ends.nPost ? i : -1, chosen);
+    targets.set(chosen, i * n);
+  }
+  for (let e = 0; e < count; e++) weights[e] = weightOf((e / n) | 0, targets[e], e);
   return { rows, rowStart, targets, weights };
 }

@@ -8,6 +8,7 @@ import type { ConnectorConfig } from './schema.ts';
  * weight draws (docs/config.md, "Connectors"):
  *   all_to_all, fixed_probability: pre-major (pre 0: post 0..n-1, pre 1: ...);
  *   fixed_in_degree: post-major (for each post, its n sources in ascending order);
+ *   fixed_out_degree: pre-major (for each pre, its n targets in ascending order);
  *   one_to_one: by index; from_list: list order.
  */
 
@@ -57,6 +58,18 @@ export function checkConnector(connector: ConnectorConfig, path: string, ends: C
           childPointer(path, 'n'),
           `fixed_in_degree n = ${connector.n} exceeds the ${available} available sources per target in ` +
             `'${ends.sourceName}'${why}`,
+        );
+      }
+      return;
+    }
+    case 'fixed_out_degree': {
+      const available = availableSources(connector.allow_self_connections, { ...ends, nPre: ends.nPost });
+      if (connector.n > available) {
+        const why = available < ends.nPost ? ' (self-connections are not allowed)' : '';
+        throw new ConfigError(
+          childPointer(path, 'n'),
+          `fixed_out_degree n = ${connector.n} exceeds the ${available} available targets per source in ` +
+            `'${ends.targetName}'${why}`,
         );
       }
       return;
@@ -140,6 +153,8 @@ export function generateConnections(
       );
     case 'fixed_in_degree':
       return fixedInDegree(ends, allowSelf(connector.allow_self_connections, ends), connector.n, openStream);
+    case 'fixed_out_degree':
+      return fixedOutDegree(ends, allowSelf(connector.allow_self_connections, ends), connector.n, openStream);
     case 'from_list': {
       const n = connector.connections.length;
       const pre = new Int32Array(n);
@@ -219,19 +234,47 @@ function fixedInDegree(
   const stream = openStream();
   const chosen = new Int32Array(n);
   for (let j = 0; j < ends.nPost; j++) {
-    const excludeSelf = !self && j < ends.nPre;
-    const m = excludeSelf ? ends.nPre - 1 : ends.nPre;
-    const swapped = new Map<number, number>();
-    const at = (x: number): number => swapped.get(x) ?? x;
-    for (let k = 0; k < n; k++) {
-      const r = k + integerDraw(stream, m - k);
-      const pick = at(r);
-      swapped.set(r, at(k));
-      // Candidate c stands for source c, or c + 1 at and after the excluded self index j.
-      chosen[k] = excludeSelf && pick >= j ? pick + 1 : pick;
-    }
-    chosen.sort();
+    drawDistinct(stream, ends.nPre, n, !self && j < ends.nPre ? j : -1, chosen);
     for (let k = 0; k < n; k++) out.push(chosen[k], j);
   }
   return out.finish();
+}
+
+/**
+ * PyNN's FixedNumberPostConnector: for each pre (ascending), n distinct targets drawn like the sources of
+ * fixed_in_degree, then sorted ascending.
+ */
+function fixedOutDegree(
+  ends: ConnectorEnds,
+  self: boolean,
+  n: number,
+  openStream: () => RandomStream,
+): Connections {
+  const out = new PairBuffer();
+  if (n === 0) return out.finish();
+  const stream = openStream();
+  const chosen = new Int32Array(n);
+  for (let i = 0; i < ends.nPre; i++) {
+    drawDistinct(stream, ends.nPost, n, !self && i < ends.nPost ? i : -1, chosen);
+    for (let k = 0; k < n; k++) out.push(i, chosen[k]);
+  }
+  return out.finish();
+}
+
+/**
+ * `chosen` <- n distinct values of 0..size-1 other than `exclude` (-1: none), ascending, by a partial
+ * Fisher-Yates shuffle kept sparse in a Map (O(n), not O(size)).
+ */
+export function drawDistinct(stream: RandomStream, size: number, n: number, exclude: number, chosen: Int32Array): void {
+  const m = exclude >= 0 ? size - 1 : size;
+  const swapped = new Map<number, number>();
+  const at = (x: number): number => swapped.get(x) ?? x;
+  for (let k = 0; k < n; k++) {
+    const r = k + integerDraw(stream, m - k);
+    const pick = at(r);
+    swapped.set(r, at(k));
+    // Candidate c stands for value c, or c + 1 at and after the excluded index.
+    chosen[k] = exclude >= 0 && pick >= exclude ? pick + 1 : pick;
+  }
+  chosen.sort();
 }

@@ -15,6 +15,7 @@ export type {
   ConnectorConfig,
   FirstspikeConfig,
   FixedInDegreeConnectorConfig,
+  FixedOutDegreeConnectorConfig,
   FixedProbabilityConnectorConfig,
   FromListConnectorConfig,
   IfCurrExpConfig,
@@ -32,6 +33,7 @@ export type {
   UniformWeightConfig,
   WeightConfig,
 } from './schema.ts';
+export { PYNN_TYPE_ALIASES, normalisePynnNames } from './pynnNames.ts';
 export { generateConnections, type Connections, type ConnectorEnds } from './connectors.ts';
 export {
   DEFAULT_SUBSTRATE,

@@ -18,6 +18,7 @@ import { exponentialDraw, randomStream } from '../rng.ts';
 import type { SimulationSpec, SubstrateChoice } from '../simulation.ts';
 import { ConfigError, childPointer, jsonPointer } from './configError.ts';
 import { checkConnector, type ConnectorEnds } from './connectors.ts';
+import { normalisePynnNames } from './pynnNames.ts';
 import { configSchemaValidator } from './schemaValidator.ts';
 import {
   type FirstspikeConfig,
@@ -713,8 +714,9 @@ export function buildSimulation(config: unknown, options: LoadOptions): Simulati
   }
 }
 
-function buildValidated(config: unknown, options: LoadOptions): SimulationSpec {
-  checkFiniteNumbers(config, '/');
+function buildValidated(raw: unknown, options: LoadOptions): SimulationSpec {
+  checkFiniteNumbers(raw, '/');
+  const config = normalisePynnNames(raw); // PyNN names on input -> one form (pynnNames.ts)
   const validate = configSchemaValidator();
   if (!validate(config)) throw translateAjvError(validate.errors ?? []);
   const cfg = config as FirstspikeConfig;

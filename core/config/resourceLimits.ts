@@ -91,6 +91,8 @@ function expectedSynapses(
       return connector.p_connect * (nPre * nPost - (same && connector.allow_self_connections === false ? nPre : 0));
     case 'fixed_in_degree':
       return connector.n * nPost;
+    case 'fixed_out_degree':
+      return connector.n * nPre;
     case 'from_list':
       return connector.connections.length;
   }

@@ -102,6 +102,14 @@ export interface FixedInDegreeConnectorConfig {
   readonly allow_self_connections?: boolean;
 }
 
+export interface FixedOutDegreeConnectorConfig {
+  readonly type: 'fixed_out_degree';
+  /** Number of distinct targets per source neuron (PyNN FixedNumberPostConnector). */
+  readonly n: number;
+  /** Default true. */
+  readonly allow_self_connections?: boolean;
+}
+
 /** `[pre, post]` or `[pre, post, weight]`. */
 export type ConnectionEntryConfig = readonly [number, number] | readonly [number, number, number];
 
@@ -115,6 +123,7 @@ export type ConnectorConfig =
   | OneToOneConnectorConfig
   | FixedProbabilityConnectorConfig
   | FixedInDegreeConnectorConfig
+  | FixedOutDegreeConnectorConfig
   | FromListConnectorConfig;
 
 export interface NormalWeightConfig {
@@ -194,6 +203,7 @@ export const CONNECTOR_TYPES = [
   'one_to_one',
   'fixed_probability',
   'fixed_in_degree',
+  'fixed_out_degree',
   'from_list',
 ] as const;
 /** Weight `distribution` values. */
@@ -369,6 +379,16 @@ const CONNECTOR = {
       properties: {
         type: { const: 'fixed_in_degree', description: 'Each target gets n distinct sources drawn at random.' },
         n: { type: 'integer', minimum: 0, description: 'Number of sources per target neuron.' },
+        allow_self_connections: ALLOW_SELF,
+      },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['n'],
+      properties: {
+        type: { const: 'fixed_out_degree', description: 'Each source gets n distinct targets drawn at random.' },
+        n: { type: 'integer', minimum: 0, description: 'Number of targets per source neuron.' },
         allow_self_connections: ALLOW_SELF,
       },
     },
