@@ -385,10 +385,12 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
       const proj = projections[external[x]];
       const src = pops[proj.source];
       if (src.kind !== 'source') continue;
+      const chunk = chunks[x];
       const ptr = sourcePointer[x];
       for (let j = 0; j < src.size; j++) {
-        const q = ptr[j];
-        if (q < src.spikeTimesMs[j].length) next = Math.min(next, src.spikeTimesMs[j][q] + proj.delayMs);
+        // the chunked scan keeps its own cursors (sourceChunks.ts); the plain one keeps sourcePointer
+        if (chunk !== null) next = Math.min(next, chunk.nextUndelivered(j) + proj.delayMs);
+        else if (ptr[j] < src.spikeTimesMs[j].length) next = Math.min(next, src.spikeTimesMs[j][ptr[j]] + proj.delayMs);
       }
     }
     const horizon = Math.min(next, durationMs);

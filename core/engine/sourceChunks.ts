@@ -51,4 +51,12 @@ export class SourceChunks {
     this.hiMs = hiMs;
     this.exhausted = !remaining;
   }
+
+  /** The earliest spike of source j not delivered yet (Infinity: none left). */
+  nextUndelivered(j: number): number {
+    if (this.cursor[j] < this.rowStart[j + 1]) return this.buf[this.cursor[j]];
+    const t = this.spikeTimesMs[j];
+    const q = this.next[j];
+    return q < t.length ? t[q] : Infinity;
+  }
 }
