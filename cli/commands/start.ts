@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { getSubstrate } from '../../core/substrate/registry.ts';
 import { YINYANG_PRESET } from '../../plugins/learning/presets.ts';
 import type { CliIo } from '../io.ts';
-import { defaultModelPath, integerOption, runTraining } from './train.ts';
+import { defaultLogPath, defaultModelPath, integerOption, runTraining } from './train.ts';
 
 /**
  * Epochs of `firstspike start`: Yin-Yang with the paper's 5-120-3 network on the ideal substrate, about a
@@ -32,6 +32,7 @@ export function startCommand(io: CliIo): Command {
         seed: 0,
         out,
         checkpoint: null,
+        log: defaultLogPath(out),
         trainSamples: null,
         dataDir: null,
         holdOutValidation: false,
