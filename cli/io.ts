@@ -18,7 +18,7 @@ export const processIo: CliIo = {
 export class UsageError extends Error {}
 
 /** Writes a file so that readers never see a partial one: a temp file in the same folder, then rename. */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
   const temp = `${path}.${process.pid}.tmp`;
   try {
     await writeFile(temp, content);

@@ -3,6 +3,7 @@ import '../index.ts';
 import { ConfigError } from '../core/config/index.ts';
 import { demoCommand } from './commands/demo.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
+import { plotCommand } from './commands/plot.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { startCommand } from './commands/start.ts';
 import { trainCommand } from './commands/train.ts';
@@ -31,6 +32,7 @@ function program(io: CliIo): Command {
     trainCommand(io),
     evaluateCommand(io),
     startCommand(io),
+    plotCommand(io),
   ]) {
     cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
     root.addCommand(cmd);
