@@ -293,6 +293,12 @@ describe('firstspike plot (CLI)', () => {
     expect(markCount(yySvg, 'points')).toBe(1000);
     const sp = await runCli(['plot', 'spikes', '--model', model, '--sample', '7', '--out', join(root, 'sp.png')]);
     expect(sp.code, sp.err).toBe(0);
+    // the sweep fixture (5 mismatch levels x 3 modes x 3 seeds)
+    const sw = await runCli(['plot', 'sweep', 'test/fixtures/sweep-results.json', '--out', join(root, 'sw.svg')]);
+    expect(sw.code, sw.err).toBe(0);
+    const swSvg = parseSvg(await readFile(join(root, 'sw.svg'), 'utf8'));
+    expect([markCount(swSvg, 'means'), markCount(swSvg, 'errorbars')]).toEqual([15, 15]);
+    await expectBadInput(['plot', 'sweep', 'test/fixtures/sweep-results.json', '--axis', 'chip', '--out', join(root, 'sw.svg')], "--axis: 'chip' is not an axis");
   });
 
   it('bad input: one line naming the file and what was expected, exit 2, no file written', async () => {

@@ -7,7 +7,7 @@ import { UsageError, writeFileAtomic, type CliIo } from '../io.ts';
  * rendered headless (plugins/plot). vega, vega-lite and resvg load inside the actions, so the CLI starts fast.
  */
 
-interface CommonOptions {
+export interface CommonOptions {
   out: string;
   title?: string;
   width?: string;
@@ -82,7 +82,7 @@ function withCommon(cmd: Command, io: CliIo): Command {
     .exitOverride();
 }
 
-interface ModelOptions extends CommonOptions {
+export interface ModelOptions extends CommonOptions {
   model: string;
   substrate?: string;
   substrateOptions?: string;
@@ -121,6 +121,62 @@ function withModel(cmd: Command): Command {
     .option('--chip-seed <n>', 'which chip (bss2)')
     .option('--seed <n>', "seed of the substrate's realisation (default: the training seed)")
     .addOption(new Option('--split <split>', 'data split').choices(['test', 'validation', 'train']).default('test'));
+}
+
+/** `plot training`: loss and accuracy curves of one or more per-epoch logs. */
+export async function plotTraining(io: CliIo, logs: readonly string[], opts: CommonOptions): Promise<void> {
+  const c = common(opts);
+  const { EpochLogError, parseEpochLog } = await import('../../plugins/learning/epochLog.ts');
+  const plotLib = await import('../../plugins/plot/index.ts');
+  const records = [];
+  for (const path of logs) {
+    const text = await readText(path, 'a training log');
+    try {
+      const r = parseEpochLog(text);
+      if (r.length === 0) throw new EpochLogError("no epochs (expected a training log written by 'firstspike train')");
+      records.push(r);
+    } catch (error) {
+      if (error instanceof EpochLogError) throw new UsageError(`${path}: ${error.message}`);
+      throw error;
+    }
+  }
+  const labels = plotLib.runLabels(records);
+  await writeFigure(io, plotLib.trainingSpec(records.map((r, i) => ({ label: labels[i], records: r })), c.figure), opts, c);
+}
+
+/** `plot yinyang`: the decision map of a Yin-Yang model. */
+export async function plotYinYang(io: CliIo, opts: ModelOptions & { resolution?: string }): Promise<void> {
+  const c = common(opts);
+  const resolution = opts.resolution === undefined ? 40 : wholeNumber('resolution', opts.resolution, 2, 200);
+  const { run, meta } = await modelRun(opts);
+  if (run.preset.dataset !== 'yinyang') throw new UsageError(`--model: '${opts.model}' is a '${meta.preset}' model (expected a Yin-Yang model)`);
+  const { loadPresetData } = await import('../../plugins/learning/experiment.ts');
+  const { yinYangDataset } = await import('../../plugins/datasets/yinYang.ts');
+  const plotLib = await import('../../plugins/plot/index.ts');
+  const data = loadPresetData(run.preset);
+  const set = data[opts.split];
+  const raw = yinYangDataset(opts.split);
+  const onSet = plotLib.forwardSet(run, set);
+  const grid = plotLib.yinYangGrid(resolution);
+  const onGrid = plotLib.forwardSet(run, plotLib.encodeGrid(grid.dataset, run.preset));
+  const L = run.model.layerSizes.length - 1;
+  const xs = new Float64Array(raw.n);
+  const ys = new Float64Array(raw.n);
+  for (let s = 0; s < raw.n; s++) {
+    xs[s] = raw.features[4 * s];
+    ys[s] = raw.features[4 * s + 1];
+  }
+  const substrateText = `${run.substrate.name}${Object.keys(run.substrateOptions).length === 0 ? '' : ` ${JSON.stringify(run.substrateOptions)}`}`;
+  const spec = plotLib.yinYangSpec(
+    {
+      classNames: ['yin', 'yang', 'dot'],
+      points: { x: xs, y: ys, label: raw.labels, predicted: onSet.predicted },
+      grid: { resolution, x: grid.x, y: grid.y, predicted: onGrid.predicted, outputTimes: onGrid.times[L] },
+      what: `${opts.model.split('/').pop()} on ${substrateText}, ${opts.split} split`,
+    },
+    c.figure,
+  );
+  await writeFigure(io, spec, opts, c);
 }
 
 export function plotCommand(io: CliIo): Command {
@@ -164,25 +220,7 @@ export function plotCommand(io: CliIo): Command {
     withCommon(new Command('training'), io)
       .description("loss and accuracy per epoch from 'train' logs (<model>.log.jsonl); several logs overlay runs (seeds)")
       .argument('<log...>', "per-epoch JSON-lines logs written by 'firstspike train'")
-      .action(async (logs: string[], opts: CommonOptions) => {
-        const c = common(opts);
-        const { EpochLogError, parseEpochLog } = await import('../../plugins/learning/epochLog.ts');
-        const plotLib = await import('../../plugins/plot/index.ts');
-        const records = [];
-        for (const path of logs) {
-          const text = await readText(path, 'a training log');
-          try {
-            const r = parseEpochLog(text);
-            if (r.length === 0) throw new EpochLogError("no epochs (expected a training log written by 'firstspike train')");
-            records.push(r);
-          } catch (error) {
-            if (error instanceof EpochLogError) throw new UsageError(`${path}: ${error.message}`);
-            throw error;
-          }
-        }
-        const labels = plotLib.runLabels(records);
-        await writeFigure(io, plotLib.trainingSpec(records.map((r, i) => ({ label: labels[i], records: r })), c.figure), opts, c);
-      }),
+      .action(async (logs: string[], opts: CommonOptions) => plotTraining(io, logs, opts)),
   );
 
   plot.addCommand(
@@ -201,39 +239,7 @@ export function plotCommand(io: CliIo): Command {
     withModel(withCommon(new Command('yinyang'), io))
       .description('Yin-Yang decision map of a model: test points by predicted class (errors crossed), the plane by output first-spike times')
       .option('--resolution <n>', 'grid cells per side of the plane (default 40)')
-      .action(async (opts: ModelOptions & { resolution?: string }) => {
-        const c = common(opts);
-        const resolution = opts.resolution === undefined ? 40 : wholeNumber('resolution', opts.resolution, 2, 200);
-        const { run, meta } = await modelRun(opts);
-        if (run.preset.dataset !== 'yinyang') throw new UsageError(`--model: '${opts.model}' is a '${meta.preset}' model (expected a Yin-Yang model)`);
-        const { loadPresetData } = await import('../../plugins/learning/experiment.ts');
-        const { yinYangDataset } = await import('../../plugins/datasets/yinYang.ts');
-        const plotLib = await import('../../plugins/plot/index.ts');
-        const data = loadPresetData(run.preset);
-        const set = data[opts.split];
-        const raw = yinYangDataset(opts.split);
-        const onSet = plotLib.forwardSet(run, set);
-        const grid = plotLib.yinYangGrid(resolution);
-        const onGrid = plotLib.forwardSet(run, plotLib.encodeGrid(grid.dataset, run.preset));
-        const L = run.model.layerSizes.length - 1;
-        const xs = new Float64Array(raw.n);
-        const ys = new Float64Array(raw.n);
-        for (let s = 0; s < raw.n; s++) {
-          xs[s] = raw.features[4 * s];
-          ys[s] = raw.features[4 * s + 1];
-        }
-        const substrateText = `${run.substrate.name}${Object.keys(run.substrateOptions).length === 0 ? '' : ` ${JSON.stringify(run.substrateOptions)}`}`;
-        const spec = plotLib.yinYangSpec(
-          {
-            classNames: ['yin', 'yang', 'dot'],
-            points: { x: xs, y: ys, label: raw.labels, predicted: onSet.predicted },
-            grid: { resolution, x: grid.x, y: grid.y, predicted: onGrid.predicted, outputTimes: onGrid.times[L] },
-            what: `${opts.model.split('/').pop()} on ${substrateText}, ${opts.split} split`,
-          },
-          c.figure,
-        );
-        await writeFigure(io, spec, opts, c);
-      }),
+      .action(async (opts: ModelOptions & { resolution?: string }) => plotYinYang(io, opts)),
   );
 
   plot.addCommand(
