@@ -162,7 +162,7 @@ describe('firstspike train / evaluate', () => {
     expect(r.out).toMatch(/^epoch 1\/2 {2}train loss \d\.\d{4} acc \d\.\d{3} {2}validation loss \d\.\d{4} acc \d\.\d{3} {2}lr 0\.005000 {2}\d+\.\d\d s$/m);
     expect(r.out).toMatch(/^epoch 2\/2 /m);
     expect(r.out).toMatch(/^test accuracy [01]\.\d{4} \(\d+\/1000\)/m);
-    expect((await readdir(dir)).sort()).toEqual(['model.checkpoint.json', 'model.json']);
+    expect((await readdir(dir)).sort()).toEqual(['model.checkpoint.json', 'model.json', 'model.log.jsonl']);
     const { meta } = await loadModel(out);
     expect(meta.training).toMatchObject({ seed: 0, epochsDone: 2, substrate: 'ideal', trainSamples: 300 });
 
@@ -298,7 +298,8 @@ describe('firstspike train / evaluate', () => {
     const doc = JSON.parse(r.out);
     expect(doc.epochs).toHaveLength(5);
     expect(doc.checkpoint).toBeNull();
-    expect(await readdir(dir)).toEqual(['m.json']);
+    expect(doc.log).toBe(join(dir, 'm.log.jsonl'));
+    expect((await readdir(dir)).sort()).toEqual(['m.json', 'm.log.jsonl']);
     // observed with seed 0: validation 0.446, 0.576, 0.620, 0.669, 0.699; test 0.684 (chance is 1/3)
     const last = doc.epochs[4];
     expect(last.validation_accuracy).toBeGreaterThan(0.55);

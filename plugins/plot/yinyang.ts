@@ -63,7 +63,7 @@ export function yinYangSpec(d: YinYangMapData, options: FigureOptions = {}): Top
   const decision = {
     width: size,
     height: hsize,
-    title: { text: 'test points by predicted class', fontSize: 12, fontWeight: 'normal' },
+    title: { text: 'points by predicted class', fontSize: 12, fontWeight: 'normal' },
     layer: [
       {
         name: 'regions',
@@ -122,7 +122,7 @@ export function yinYangSpec(d: YinYangMapData, options: FigureOptions = {}): Top
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: figureTitle(
       [
-        `Yin-Yang decision map of ${d.what}: test accuracy ${(100 * accuracy).toFixed(2)}% (${errors} errors of ${d.points.x.length})`,
+        `Yin-Yang decision map of ${d.what}: accuracy ${(100 * accuracy).toFixed(2)}% (${errors} errors of ${d.points.x.length} points)`,
         `right: first-spike time of each output neuron over the plane (earliest wins; grey = no spike; ${g.resolution}x${g.resolution} cells)`,
       ],
       options,
