@@ -88,13 +88,13 @@ export function rasterSpec(data: RasterData, options: RasterOptions = {}): TopLe
       const p = s.population[k];
       rows[k] = { p, i: s.index[k], y: offset.get(p)! + s.index[k], t: round(s.timeMs[k], 8) };
     }
-    const tick = Math.max(1, Math.min(8, (0.8 * height) / Math.max(1, neurons)));
+    const tick = Math.max(2, Math.min(8, (0.8 * height) / Math.max(1, neurons)));
     rasterPanel = {
       name: 'raster',
       width,
       height,
       data: { values: rows },
-      mark: { type: 'tick', orient: 'vertical', size: tick, thickness: 1 },
+      mark: { type: 'tick', orient: 'vertical', size: tick, thickness: 1.5, opacity: 1 },
       encoding: {
         x: { field: 't', type: 'quantitative', title: xTitle, scale: xScale },
         y: { field: 'y', type: 'quantitative', title: yTitle, scale: { domain: [0, Math.max(1, neurons)], nice: false } },
@@ -172,7 +172,7 @@ export function rasterSpec(data: RasterData, options: RasterOptions = {}): TopLe
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: figureTitle(`Spikes of ${names.join(', ') || 'no population'}: ${n} spikes in ${T} ms${note}`, options),
     vconcat: panels,
-    resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
+    resolve: { scale: { color: 'independent', strokeDash: 'independent' }, legend: { color: 'independent', strokeDash: 'independent' } },
     config: figureConfig(),
   });
 }
@@ -206,19 +206,20 @@ function tracePanel(data: RasterData, width: number, height: number, xScale: obj
     },
   ];
   if (levels.size > 0) {
-    const values = [...levels.values()].map((l) => ({ what: l.what, v: l.v, dash: l.what.startsWith('threshold') ? 'threshold' : 'reset' }));
+    // named in the legend (threshold dashed, reset dotted), not on the plot where traces would cross the text
+    const values = [...levels.values()];
     layers.push({
       data: { values },
-      mark: { type: 'rule', color: '#777', strokeWidth: 1 },
+      mark: { type: 'rule', color: '#555', strokeWidth: 1.2 },
       encoding: {
         y: { field: 'v', type: 'quantitative' },
-        strokeDash: { field: 'dash', type: 'nominal', title: 'line', scale: { domain: ['threshold', 'reset'], range: [[6, 3], [2, 2]] } },
+        strokeDash: {
+          field: 'what',
+          type: 'nominal',
+          title: 'level',
+          scale: { domain: values.map((l) => l.what), range: values.map((l) => (l.what.startsWith('threshold') ? [6, 3] : [2, 2])) },
+        },
       },
-    });
-    layers.push({
-      data: { values },
-      mark: { type: 'text', align: 'right', baseline: 'bottom', dx: -2, dy: -2, color: '#555', fontSize: 10 },
-      encoding: { y: { field: 'v', type: 'quantitative' }, x: { value: width }, text: { field: 'what' } },
     });
   }
   return {
@@ -227,6 +228,5 @@ function tracePanel(data: RasterData, width: number, height: number, xScale: obj
     height,
     title: stride > 1 ? { text: `every ${stride}th sample of ${total}`, fontSize: 11, fontWeight: 'normal' } : undefined,
     layer: layers,
-    resolve: { scale: { color: 'independent' } },
   };
 }
