@@ -162,6 +162,10 @@ describe('training curves', () => {
     expect(groups(svg, 'mark-rule').filter((g) => String(g['@_class']).includes('role-mark')).reduce((a, g) => a + children(g).length, 0)).toBe(4);
     expect(groups(svg, 'mark-symbol').filter((g) => String(g['@_class']).includes('role-mark')).reduce((a, g) => a + children(g).length, 0)).toBe(2);
     expect(text).toContain('2 runs, 3 epochs');
+    expect(text).not.toContain('unfinished');
+    // a log that ends before its planned epochs (a run still going) is named in the title
+    const partial = [{ label: 'seed 7', records: [report(1, 0.5, 0.6, 1)].map((r) => epochLogRecord({ preset: 'yinyang', substrate: 'ideal', seed: 7, epochs: 300 }, r)) }];
+    expect(await renderSvg(trainingSpec(partial))).toContain('unfinished: seed 7 at epoch 1/300');
   });
 });
 

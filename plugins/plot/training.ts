@@ -82,10 +82,21 @@ export function trainingSpec(runs: readonly TrainingRun[], options: FigureOption
   const first = runs.find((r) => r.records.length > 0)?.records[0];
   const what = first === undefined ? 'no epochs' : `${first.preset} on ${first.substrate}`;
   const epochs = Math.max(0, ...runs.map((r) => r.records.length));
+  // a log of a run still going (or stopped early) ends before the run's planned epochs: said in the title
+  const unfinished = runs.flatMap(({ label, records }) => {
+    const last = records[records.length - 1];
+    return last !== undefined && last.epoch < last.epochs ? [`${label} at epoch ${last.epoch}/${last.epochs}`] : [];
+  });
   const selNote = selected.length === 0 ? '' : selected.length === 1 ? `; selected epoch ${selected[0].epoch} (rule, diamond)` : '; selected epochs marked (rules, diamonds)';
   return asSpec({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: figureTitle(`Training: ${what}, ${runs.length === 1 ? runNames[0] : `${runs.length} runs`}, ${epochs} epochs${selNote}`, options),
+    title: figureTitle(
+      [
+        `Training: ${what}, ${runs.length === 1 ? runNames[0] : `${runs.length} runs`}, ${epochs} epochs${selNote}`,
+        ...(unfinished.length === 0 ? [] : [`unfinished: ${unfinished.join(', ')}`]),
+      ],
+      options,
+    ),
     hconcat: [panel('loss', 'loss (TTFS cross-entropy)', { scale: { zero: false } }), panel('accuracy', 'accuracy', { axis: { format: '.0%' }, scale: { zero: false } })],
     config: figureConfig(),
   });
