@@ -44,10 +44,11 @@ export function confusionSpec(e: EvaluationData, options: FigureOptions = {}): T
   });
   const pct = (100 * e.accuracy).toFixed(2);
   const correct = e.matrix.reduce((a, row, k) => a + (row[k] ?? 0), 0);
-  const where = [e.split && `${e.split} split`, e.substrate && `substrate ${e.substrate}`].filter(Boolean).join(', ');
+  const model = e.model.split(/[\\/]/).pop() ?? '';
+  const where = [e.split && `${e.split} split`, e.substrate && `substrate ${e.substrate}${e.substrateOptions ? ` ${e.substrateOptions}` : ''}`].filter(Boolean).join(', ');
   return asSpec({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: figureTitle(`Confusion${where ? ` (${where})` : ''}: accuracy ${pct}% (${correct}/${e.samples})`, options),
+    title: figureTitle(`Confusion${model ? ` of ${model}` : ''}${where ? ` (${where})` : ''}: accuracy ${pct}% (${correct}/${e.samples})`, options),
     data: { values: cells },
     hconcat: [panel('count', 'counts', 'blues', 'd'), panel('fraction', 'row-normalised', 'greens', '.2f')],
     resolve: { scale: { color: 'independent' } },

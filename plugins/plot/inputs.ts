@@ -66,6 +66,8 @@ export function rasterDataFromDocument(doc: unknown): RasterData {
 export interface EvaluationData {
   readonly model: string;
   readonly substrate: string;
+  /** The substrate's options as JSON text ('' for none). */
+  readonly substrateOptions: string;
   readonly split: string;
   readonly samples: number;
   readonly accuracy: number;
@@ -101,6 +103,7 @@ export function evaluationFromDocument(doc: unknown): EvaluationData {
   return {
     model: typeof doc.model === 'string' ? doc.model : '',
     substrate: typeof doc.substrate === 'string' ? doc.substrate : '',
+    substrateOptions: isObject(doc.substrate_options) && Object.keys(doc.substrate_options).length > 0 ? JSON.stringify(doc.substrate_options) : '',
     split: typeof doc.split === 'string' ? doc.split : '',
     samples,
     accuracy: doc.accuracy,
