@@ -4,7 +4,7 @@
  * and the mean, standard deviation and minimum, and writes them as JSON. The preset keeps the model of the
  * epoch with the best validation accuracy; the test accuracy of the last epoch's weights is reported too.
  * Each trained model is saved as out/models/yinyang-<substrate>-seed<S>-e<epochs>.json (bench/bss2-in-the-loop.ts
- * reuses the ideal ones).
+ * reuses the ideal ones), with its per-epoch log next to it (…-e<epochs>.log.jsonl, for `firstspike plot training`).
  *
  *   npx tsx bench/yinyang-accuracy.ts [--seeds 1,2,3,4,5] [--epochs 300] [--substrate ideal] [--t-max 100] [--json out/yinyang-accuracy.json]
  */
@@ -16,6 +16,7 @@ import { createModel, loadPresetData } from '../plugins/learning/experiment.ts';
 import { YINYANG_PRESET } from '../plugins/learning/presets.ts';
 import { evaluate, train } from '../plugins/learning/trainer.ts';
 import { saveModel } from '../plugins/learning/modelFile.ts';
+import { EpochLogWriter, epochLogRecord } from '../plugins/learning/epochLog.ts';
 
 function argument(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,9 +36,13 @@ for (const seed of seeds) {
   const started = performance.now();
   let lastEpochTest = NaN;
   let trainingSeconds = 0;
+  mkdirSync('out/models', { recursive: true });
+  const log = await EpochLogWriter.open(`out/models/yinyang-${substrate.name}-seed${seed}-e${epochs}.log.jsonl`, 0);
+  const logRun = { preset: YINYANG_PRESET.name, substrate: substrate.name, seed, epochs };
   const state = await train(model, data.train, data.validation, substrate, {}, { ...YINYANG_PRESET.train, pass, epochs, seed }, {
-    onEpoch(r) {
+    async onEpoch(r) {
       trainingSeconds += r.seconds;
+      await log.append(epochLogRecord(logRun, r));
       if (r.epoch === epochs) lastEpochTest = evaluate(model, data.test, substrate, {}, pass, seed).accuracy;
       if (r.epoch % 25 === 0 || r.epoch === epochs) {
         console.log(`seed ${seed} epoch ${r.epoch}: train ${(100 * r.trainAccuracy).toFixed(2)}%, validation ${(100 * (r.validation?.accuracy ?? NaN)).toFixed(2)}%, ${r.seconds.toFixed(2)} s`);

@@ -113,6 +113,12 @@ const COMMANDS: readonly CommandEntry[] = [
     summary: 'read a network from another format (NIR) into a firstspike config',
     load: async (io) => (await import('./commands/import.ts')).importCommand(io),
   },
+  {
+    name: 'plot',
+    args: '<figure>',
+    summary: 'draw a figure (raster, training, confusion, yinyang, spikes, sweep) as SVG or PNG',
+    load: async (io) => (await import('./commands/plot.ts')).plotCommand(io),
+  },
 ];
 
 /** The command `argv` runs (`help <name>` included), or undefined for the root's own options and help. */

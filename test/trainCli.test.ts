@@ -163,7 +163,7 @@ describe('firstspike train / evaluate', () => {
     expect(r.out).toMatch(/^epoch 1\/2 {2}train loss \d\.\d{4} acc \d\.\d{3} {2}validation loss \d\.\d{4} acc \d\.\d{3} {2}lr 0\.005000 {2}\d+\.\d\d s$/m);
     expect(r.out).toMatch(/^epoch 2\/2 /m);
     expect(r.out).toMatch(/^test accuracy [01]\.\d{4} \(\d+\/1000\)/m);
-    expect((await readdir(dir)).sort()).toEqual(['model.checkpoint.json', 'model.json']);
+    expect((await readdir(dir)).sort()).toEqual(['model.checkpoint.json', 'model.json', 'model.log.jsonl']);
     const { meta } = await loadModel(out);
     expect(meta.training).toMatchObject({ seed: 0, epochsDone: 2, substrate: 'ideal', trainSamples: 300 });
 
@@ -195,6 +195,50 @@ describe('firstspike train / evaluate', () => {
       expect(doc.silent_fraction).toBeCloseTo(doc.confusion.matrix.reduce((a: number, row: number[]) => a + row[3], 0) / n, 12);
       expect(doc.spikes_per_inference).toBeGreaterThan(0);
     }
+  });
+
+  it('writes one flushed JSON line per epoch to the log and continues it on resume, dropping epochs past the checkpoint', async () => {
+    const dir = await freshDir();
+    const common = ['train', '--preset', 'yinyang', '--train-samples', '200', '--seed', '3'];
+    const straight = await run([...common, '--epochs', '3', '--out', join(dir, 'straight.json'), '--no-checkpoint']);
+    expect(straight.code, straight.err).toBe(0);
+    // default path: next to the model
+    const log = (await readFile(join(dir, 'straight.log.jsonl'), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(log.map((r) => r.epoch)).toEqual([1, 2, 3]);
+    // the same figures as the terminal lines
+    const lines = straight.out.split('\n').filter((l) => /^epoch \d\/3/.test(l));
+    log.forEach((r, k) => {
+      expect(lines[k]).toContain(`train loss ${r.train_loss.toFixed(4)} acc ${r.train_accuracy.toFixed(3)}`);
+      expect(lines[k]).toContain(`validation loss ${r.validation_loss.toFixed(4)} acc ${r.validation_accuracy.toFixed(3)}`);
+      expect(lines[k]).toContain(`lr ${r.learning_rate.toPrecision(4)}`);
+      expect(r).toMatchObject({ format: 'firstspike.epoch', preset: 'yinyang', substrate: 'ideal', seed: 3, epochs: 3 });
+      expect(r.silent_fractions).toHaveLength(2); // 120 hidden, 3 output
+      for (const f of r.silent_fractions) expect(f >= 0 && f <= 1).toBe(true);
+      expect(Number.isInteger(r.bumped_batches) && r.bumped_batches >= 0 && r.bumped_batches <= 10).toBe(true);
+    });
+    // the preset selects on validation accuracy: selected_epoch is the latest epoch with the highest so far
+    let best = 0;
+    log.forEach((r) => {
+      if (r.validation_accuracy >= log[best].validation_accuracy) best = r.epoch - 1;
+      expect(r.selected_epoch).toBe(best + 1);
+    });
+
+    const partLog = join(dir, 'part.log.jsonl');
+    const first = await run([...common, '--epochs', '1', '--out', join(dir, 'part.json'), '--checkpoint', join(dir, 'part.ckpt'), '--log', partLog]);
+    expect(first.code, first.err).toBe(0);
+    // as if killed after logging epoch 2 but before its checkpoint, mid-way through a line of epoch 3
+    const logged = await readFile(partLog, 'utf8');
+    await writeFile(partLog, `${logged}${JSON.stringify({ ...log[1], train_loss: 99 })}\n{"format":"firstspike.epo`);
+    const resumed = await run(['train', '--resume', join(dir, 'part.ckpt'), '--epochs', '3', '--out', join(dir, 'part.json'), '--log', partLog]);
+    expect(resumed.code, resumed.err).toBe(0);
+    const continued = (await readFile(partLog, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
+    const withoutSeconds = (r: Record<string, unknown>) => ({ ...r, seconds: 0, epochs: 0 }); // the first part was asked for 1 epoch
+    expect(continued.map(withoutSeconds)).toEqual(log.map(withoutSeconds));
+
+    const none = await run([...common, '--epochs', '1', '--out', join(dir, 'none.json'), '--no-checkpoint', '--no-log']);
+    expect(none.code, none.err).toBe(0);
+    expect((await readdir(dir)).filter((f) => f.startsWith('none'))).toEqual(['none.json']);
+    await expectBadInput([...common, '--epochs', '1', '--out', join(dir, 'x.json'), '--log', join(dir, 'missing', 'x.log.jsonl')], "--log: folder");
   });
 
   it('resuming at an epoch boundary gives bit-identical weights and optimiser state', async () => {
@@ -255,7 +299,8 @@ describe('firstspike train / evaluate', () => {
     const doc = JSON.parse(r.out);
     expect(doc.epochs).toHaveLength(5);
     expect(doc.checkpoint).toBeNull();
-    expect(await readdir(dir)).toEqual(['m.json']);
+    expect(doc.log).toBe(join(dir, 'm.log.jsonl'));
+    expect((await readdir(dir)).sort()).toEqual(['m.json', 'm.log.jsonl']);
     // observed with seed 0: validation 0.446, 0.576, 0.620, 0.669, 0.699; test 0.684 (chance is 1/3)
     const last = doc.epochs[4];
     expect(last.validation_accuracy).toBeGreaterThan(0.55);

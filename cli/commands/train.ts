@@ -6,6 +6,7 @@ import { ConfigError } from '../../core/config/index.ts';
 import { getSubstrate, substrateNames } from '../../core/substrate/registry.ts';
 import type { Substrate } from '../../core/substrate/substrate.ts';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from '../../plugins/learning/checkpoint.ts';
+import { EpochLogWriter, epochLogRecord } from '../../plugins/learning/epochLog.ts';
 import { createModel, loadPresetData, trainingSets, type PresetData } from '../../plugins/learning/experiment.ts';
 import { formatDocument, saveModel, type ModelMeta } from '../../plugins/learning/modelFile.ts';
 import { PRESETS, type Preset } from '../../plugins/learning/presets.ts';
@@ -120,6 +121,11 @@ function siblingPath(path: string, suffix: string): string {
   return path.endsWith('.json') ? `${path.slice(0, -5)}${suffix}.json` : `${path}${suffix}.json`;
 }
 
+/** Default per-epoch log of a model file: `<out without .json>.log.jsonl`. */
+export function defaultLogPath(out: string): string {
+  return `${out.endsWith('.json') ? out.slice(0, -5) : out}.log.jsonl`;
+}
+
 /** Default model file of a preset: `out/<preset>-model.json` (the folder is created). */
 export function defaultModelPath(preset: Preset): string {
   return `out/${preset.name}-model.json`;
@@ -212,6 +218,8 @@ export interface TrainRun {
   readonly out: string;
   /** Checkpoint written after every epoch, or null for none. */
   readonly checkpoint: string | null;
+  /** Per-epoch JSON-lines log (plugins/learning/epochLog.ts), or null for none. */
+  readonly log: string | null;
   readonly trainSamples: number | null;
   /** Evaluate only the first N test samples (quick runs, tests); absent or null: the whole test split. */
   readonly testSamples?: number | null;
@@ -271,6 +279,7 @@ export async function runTraining(io: CliIo, run: TrainRun): Promise<TrainSummar
   if (run.resume !== null && (await sameFile(run.out, run.resume.path))) {
     throw new UsageError(`--out: '${run.out}' is also --resume; the model file would overwrite the checkpoint resumed from`);
   }
+  if (run.log !== null) await checkWritableDir('--log', run.log, run.createFolders);
   const fullData = presetData(preset, run.dataDir);
   const testSamples = run.testSamples ?? null;
   if (testSamples !== null && testSamples > fullData.test.n) {
@@ -320,6 +329,13 @@ export async function runTraining(io: CliIo, run: TrainRun): Promise<TrainSummar
     },
   });
 
+  const logRun = { preset: preset.name, substrate: substrate.name, seed, epochs: run.epochs };
+  const log =
+    run.log === null
+      ? null
+      : await EpochLogWriter.open(run.log, firstEpoch).catch((error: unknown) => {
+          throw new UsageError(`--log: cannot write '${run.log}' (${errorCode(error)})`);
+        });
   const progress = trainProgress(io, firstEpoch, run.epochs, batches);
   let finalState: TrainState | undefined;
   try {
@@ -338,6 +354,9 @@ export async function runTraining(io: CliIo, run: TrainRun): Promise<TrainSummar
           lastValidation = report.validation?.accuracy ?? null;
           progress.clear();
           say(epochLine(report, run.epochs));
+          await log?.append(epochLogRecord(logRun, report)).catch((error: unknown) => {
+            throw new UsageError(`--log: cannot write '${run.log}' (${errorCode(error)})`);
+          });
           if (run.checkpoint !== null) {
             const checkpoint: Checkpoint = {
               model,
@@ -390,6 +409,7 @@ export async function runTraining(io: CliIo, run: TrainRun): Promise<TrainSummar
           seconds,
           model: run.out,
           checkpoint: run.checkpoint,
+          log: run.log,
         },
       )}\n`,
     );
@@ -401,7 +421,7 @@ export async function runTraining(io: CliIo, run: TrainRun): Promise<TrainSummar
       `test accuracy ${test.accuracy.toFixed(4)} (${Math.round(test.accuracy * data.test.n)}/${data.test.n}), ` +
         `loss ${fmt(test.loss, 4)}; ${seconds.toFixed(1)} s of training\n`,
     );
-    say(`wrote ${run.out}${run.checkpoint === null ? '' : ` (checkpoint ${run.checkpoint})`}\n`);
+    say(`wrote ${run.out}${run.checkpoint === null ? '' : ` (checkpoint ${run.checkpoint})`}${run.log === null ? '' : ` (log ${run.log})`}\n`);
   }
   return { epochs: reports, test, seconds };
 }
@@ -423,6 +443,7 @@ interface TrainCliOptions {
   seed?: string;
   out?: string;
   checkpoint?: string | false;
+  log?: string | false;
   resume?: string;
   dataDir?: string;
   trainSamples?: string;
@@ -511,6 +532,7 @@ async function resolveTrainRun(opts: TrainCliOptions): Promise<TrainRun> {
     seed: seed ?? resume?.checkpoint.meta.training.seed ?? 0,
     out,
     checkpoint,
+    log: opts.log === false ? null : typeof opts.log === 'string' ? opts.log : defaultLogPath(out),
     trainSamples: trainSamples ?? resume?.checkpoint.run.trainSamples ?? null,
     testSamples:
       opts.testSamples === undefined ? null : integerOption('test-samples', opts.testSamples, 1, 100_000_000, 'a whole number >= 1'),
@@ -538,6 +560,8 @@ export function trainCommand(io: CliIo): Command {
     .option('-o, --out <file>', 'model file to write (default out/<preset>-model.json, folder created)')
     .option('--checkpoint <file>', 'checkpoint written after every epoch (default: <out without .json>.checkpoint.json)')
     .option('--no-checkpoint', 'write no checkpoint')
+    .option('--log <file>', 'per-epoch JSON lines (losses, accuracies, lr, bumped batches, silent fractions, seconds), flushed every epoch, continued on --resume (default: <out without .json>.log.jsonl)')
+    .option('--no-log', 'write no per-epoch log')
     .option('--resume <checkpoint>', 'continue a run from its checkpoint (same settings; --epochs may raise the total)')
     .option('--data-dir <dir>', 'MNIST IDX files to use instead of the built-in digits (mnist16 only)')
     .option('--train-samples <n>', 'use only the first N training samples (quick runs, tests)')

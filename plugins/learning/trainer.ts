@@ -133,6 +133,8 @@ export interface EpochReport {
   readonly seconds: number;
   /** Batches whose gradient step was replaced by weight bumping. */
   readonly bumpedBatches: number;
+  /** Per non-input layer: fraction of the epoch's (training sample, neuron) pairs with no spike. */
+  readonly silentFractions: number[];
   /** With `keepBest`: the epoch selected so far (highest validation accuracy), else null. */
   readonly bestEpoch: number | null;
 }
@@ -257,6 +259,7 @@ export async function train(
       let correct = 0;
       const bump = { lastLayer: -1, value: options.weightBumping?.value ?? 0 };
       let bumpedBatches = 0;
+      const silentPairs = new Float64Array(model.layerSizes.length);
       for (let b = 0; b < batches; b++) {
         const from = b * options.batchSize;
         const to = Math.min(trainSet.n, from + options.batchSize);
@@ -283,6 +286,7 @@ export async function train(
         }
         await executor.run(state.batch, batchInputs, batchLabels, count, sums);
         state.batch++;
+        for (let l = 1; l < model.layerSizes.length; l++) for (const c of sums.silent[l]) silentPairs[l] += c;
         const bumped =
           options.weightBumping !== null && bumpSilentNeurons(model, sums.silent, count, options.weightBumping, bump) >= 0;
         if (bumped) bumpedBatches++;
@@ -315,6 +319,7 @@ export async function train(
           learningRate: lr,
           seconds: (performance.now() - started) / 1000,
           bumpedBatches,
+          silentFractions: model.layerSizes.slice(1).map((size, l) => silentPairs[l + 1] / (trainSet.n * size)),
           bestEpoch: state.best?.epoch ?? null,
         },
         state,
