@@ -135,6 +135,15 @@ function placeholder(entry: CommandEntry): Command {
   return entry.args === undefined ? cmd : cmd.arguments(entry.args);
 }
 
+/**
+ * Usage errors are printed by main as one line (commanderMessage), not by commander: for a command and
+ * every subcommand under it (export pynn, plot raster, sweep merge, ...).
+ */
+function quietUsageErrors(cmd: Command, io: CliIo): void {
+  cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => undefined }).exitOverride();
+  for (const sub of cmd.commands) quietUsageErrors(sub, io);
+}
+
 async function program(io: CliIo, argv: readonly string[]): Promise<Command> {
   const root = new Command('firstspike')
     .description('exact event-driven simulation of spiking networks with first-spike-time learning')
@@ -145,8 +154,7 @@ async function program(io: CliIo, argv: readonly string[]): Promise<Command> {
   if (invoked !== undefined) await import('../index.ts');
   for (const entry of COMMANDS) {
     const cmd = entry === invoked ? await entry.load(io) : placeholder(entry);
-    // usage errors are printed by main as one line (commanderMessage), not by commander
-    cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => undefined }).exitOverride();
+    quietUsageErrors(cmd, io);
     root.addCommand(cmd);
   }
   return root;

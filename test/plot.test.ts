@@ -321,7 +321,7 @@ describe('firstspike plot (CLI)', () => {
     await expectBadInput(['plot', 'raster', result, '--out', join(root, 'c.pdf')], '--out: ');
     await expectBadInput(['plot', 'raster', result, '--out', join(root, 'c.svg'), '--width', '0'], '--width: must be a whole number');
     await expectBadInput(['plot', 'raster', result, '--out', out], `--out: cannot write '${out}'`);
-    await expectBadInput(['plot', 'confusion', evalPath, '--out', join(root, 'c.svg'), '--title', 'x', '--bogus'], "unknown option '--bogus'");
+    await expectBadInput(['plot', 'confusion', evalPath, '--out', join(root, 'c.svg'), '--title', 'x', '--bogus'], "--bogus: unknown option");
     expect((await readdir(root)).filter((f) => f.startsWith('c.'))).toEqual([]);
   });
 });
