@@ -41,5 +41,5 @@ export const CADC_LEAK_LSB = 80;
 export const CADC_THRESHOLD_LSB = 150;
 export const LSB_PER_MODEL_UNIT = CADC_THRESHOLD_LSB - CADC_LEAK_LSB;
 
-/** Power of the set-up while classifying (mW), as reported for the paper's MNIST runs. */
+/** Power of the set-up while classifying (mW), as recalled for the paper's MNIST runs (UNVERIFIED against the paper's text). */
 export const PAPER_POWER_MW = 175;

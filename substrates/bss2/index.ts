@@ -34,8 +34,8 @@ export const bss2Substrate: Substrate<Bss2Constants> = {
   trialNoise(network, context) {
     return bss2TrialNoise(network, context, resolveBss2Options(context.options));
   },
-  weightLimit(options) {
-    return bss2WeightLimit(resolveBss2Options(options));
+  weightLimit(options, neuron) {
+    return bss2WeightLimit(resolveBss2Options(options), neuron);
   },
 };
 
@@ -43,6 +43,8 @@ export { attachQuirks, attachedQuirks, bss2Constants, bss2Dynamics, defaultQuirk
 export type { Bss2Constants, Bss2NeuronQuirks } from './dynamics.ts';
 export {
   BSS2_ALL_OFF,
+  BSS2_PRESETS,
+  BSS2_SOURCED,
   BSS2_OPTION_NAMES,
   DEFAULT_BSS2_MISMATCH,
   DEFAULT_BSS2_NOISE,
@@ -53,18 +55,39 @@ export {
   type Bss2MismatchOptions,
   type Bss2NoiseOptions,
   type Bss2Options,
+  type Bss2PresetName,
 } from './options.ts';
+export {
+  FULL_SCALE_PSP_FAST_AND_DEEP,
+  FULL_SCALE_PSP_HXTORCH,
+  FULL_SCALE_PSP_JAXSNN,
+  derivedWeightScale,
+  unitPspPeakMv,
+  weightScaleOf,
+  type NormalisationNeuron,
+} from './normalisation.ts';
 export {
   FAULT_DEAD,
   FAULT_NONE,
   FAULT_SPONTANEOUS,
   drawChipWeightScale,
   drawEfficacyColumn,
+  drawEfficacyRows,
   drawNeuronMismatch,
   type ChipStreamSource,
   type NeuronMismatch,
 } from './chip.ts';
-export { bss2InputTimes, checkFits, concatenatedParams, neuronQuirks, placeNetwork, realiseBss2, type Placement } from './realise.ts';
+export {
+  bss2InputTimes,
+  checkFits,
+  concatenatedParams,
+  neuronQuirks,
+  perSampleNoise,
+  placeNetwork,
+  realiseBss2,
+  slotWeightScales,
+  type Placement,
+} from './realise.ts';
 export {
   TrialKeyedStream,
   attachTrialThresholds,
@@ -83,5 +106,14 @@ export {
   refractoryTicks,
   roundToGrid,
 } from './quantisation.ts';
-export { bss2CostEstimate, type Bss2CostEstimate, type Bss2CostOptions } from './cost.ts';
+export {
+  CRAMER_POWER_BOUND_MW,
+  DEFAULT_MARGIN_UNITS,
+  PAPER_SLOT_UNITS,
+  RUN_OFFSET_US,
+  bss2CostEstimate,
+  type Bss2CostEstimate,
+  type Bss2CostOptions,
+  type Bss2RunActivity,
+} from './cost.ts';
 export * from './hardware.ts';
