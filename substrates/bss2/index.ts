@@ -8,11 +8,12 @@ import { bss2TrialNoise } from './trials.ts';
 
 /**
  * The BrainScaleS-2 substrate (docs/substrates/bss2.md): fixed-pattern mismatch per chip seed,
- * trial-to-trial threshold noise, 6-bit signed weights, input and output times on the 8 ns FPGA clock,
- * read-out jitter and latency, the digital refractory counter with reset holdoff and a relaxing reset,
- * saturating synaptic currents, dead and spontaneously firing neurons, and the chip's size limits.
- * For the learning plugin it also maps input times to the clock (`inputTimes`), redraws threshold noise
- * per sample (`trialNoise`) and reports the weight range (`weightLimit`).
+ * threshold noise per batch and per sample, membrane noise, 6-bit signed weights normalised to the PSP of a
+ * full-scale synapse, input and output times on the 8 ns FPGA clock, spike-time jitter and read-out latency,
+ * the digital refractory counter with reset holdoff and a relaxing reset, saturating synaptic currents,
+ * dead and spontaneously firing neurons, and the chip's size limits. For the learning plugin it also maps
+ * input times to the clock (`inputTimes`), redraws per-sample noise (`trialNoise`), passes the jitter on to
+ * the next layer (the observation's `transmit`) and reports the weight range (`weightLimit`).
  * Every effect can be scaled or switched off (BSS2_ALL_OFF gives exactly the `ideal` spike times).
  */
 export const bss2Substrate: Substrate<Bss2Constants> = {
