@@ -115,7 +115,7 @@ function report(): void {
     `Yin-Yang test accuracy (%), preset \`${preset.name}\` (${preset.layerSizes.join('-')}), ${rows[0].epochs} epochs per training run, chips (chip seeds) ${chips.join(', ')};`,
     `training seed = chip seed; "other chip" = the next chip seed in the list; bss2 options ${JSON.stringify(extraOptions)} + chipSeed. Command:`,
     '',
-    `    npx tsx bench/bss2-in-the-loop.ts --preset ${preset.name} --chips ${chips.join(',')}${rows[0].epochs === preset.train.epochs ? '' : ` --epochs ${rows[0].epochs}`}${flags}   # one process per chip subset: --only 1,2,3 and --only 4,5`,
+    `    npx tsx bench/bss2-in-the-loop.ts --preset ${preset.name} --chips ${chips.join(',')}${rows[0].epochs === preset.train.epochs ? '' : ` --epochs ${rows[0].epochs}`}${flags}   # --only <some chips> per process splits the work`,
     `    npx tsx bench/bss2-in-the-loop.ts --preset ${preset.name} --chips ${chips.join(',')}${flags} --report`,
     '',
     '| chip | trained on ideal, on ideal | trained on ideal, on the chip | trained in the loop, on the chip | trained in the loop, on another chip |',
