@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { realiseContext, simulate } from '../core/engine/simulate.ts';
-import type { LifParams } from '../core/lif/params.ts';
+import { lifParamArrays, type LifParams } from '../core/lif/params.ts';
 import { lambertW0 } from '../core/numerics/lambertW.ts';
 import type { Network } from '../core/network/network.ts';
 import { batchContext } from '../plugins/learning/batchGradient.ts';
@@ -21,7 +21,9 @@ import {
   FULL_SCALE_PSP_FAST_AND_DEEP,
   FULL_SCALE_PSP_HXTORCH,
   FULL_SCALE_PSP_JAXSNN,
+  attachedQuirks,
   bss2Substrate,
+  defaultQuirks,
   derivedWeightScale,
   floorToGrid,
   fpgaCycle,
@@ -121,6 +123,16 @@ describe('weight normalisation: the largest single-synapse PSP relative to the t
     expect(simulatedPeak(pynn, o, 12, 0.0005) + 65).toBeCloseTo(3, 5);
     // the old normalisation (scale 30 on the TTFS neuron) gives 2.1 / e = 0.7725 of the threshold distance
     expect(simulatedPeak(TTFS_NEURON, { ...quantOnly, weightScale: 30 }, 4, 0.001)).toBeCloseTo(2.1 / Math.E, 10);
+  });
+
+  it('a neuron with v_thresh <= v_rest has no threshold distance: no default cap, and 6-bit weights need weightScale', () => {
+    const below: LifParams = { ...TTFS_NEURON, vThreshMv: -0.5 };
+    expect(defaultQuirks(lifParamArrays(1, below)).capExc[0]).toBe(Infinity);
+    const network: Network = { populations: [sourcePop('in', [[1]]), lifPop('n', 1, below)], projections: [projection('in->n', 0, 1, 1, 0, [[0, 0, 1]])] };
+    const ctx = realiseContext({ network, durationMs: 1, seed: 1, substrate: { name: 'bss2', options: {} }, recording: {} }, 0);
+    expect(() => bss2Substrate.realise(network, ctx)).toThrow(/neuron 0 of population 'n' has v_thresh <= v_rest.*set weightScale/);
+    expect(() => bss2Substrate.realise(network, { ...ctx, options: BSS2_ALL_OFF })).not.toThrow();
+    expect(attachedQuirks(bss2Substrate.realise(network, { ...ctx, options: { weightScale: 30 } }))!.capExc[0]).toBeCloseTo(132.3, 12);
   });
 
   it('weightScale and fullScalePsp are alternatives: giving both is an error naming them', () => {

@@ -60,8 +60,11 @@ export interface Bss2Constants {
 export function defaultQuirks(params: LifParamArrays): Bss2NeuronQuirks {
   const size = params.size;
   const tick = refractoryTick(DEFAULT_BSS2_OPTIONS);
+  // no threshold distance (v_thresh <= v_rest): nothing to normalise to, no cap
   const cap = Float64Array.from({ length: size }, (_, i) =>
-    defaultSynapticCurrentCap(
+    !(params.vThreshMv[i] > params.vRestMv[i])
+      ? Infinity
+      : defaultSynapticCurrentCap(
       weightScaleOf(DEFAULT_BSS2_OPTIONS, {
         tauMemMs: params.tauMemMs[i],
         tauSynExcMs: params.tauSynExcMs[i],

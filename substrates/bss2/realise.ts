@@ -281,12 +281,21 @@ function trialThresholds(
  * calibrated to nominal targets, so mismatch does not enter here.
  */
 export function slotWeightScales(network: Network, placement: Placement, o: Bss2Options): Float64Array {
-  const scales = new Float64Array(placement.neurons);
+  const scales = new Float64Array(placement.neurons).fill(NaN);
+  // needed for the 6-bit weights and the default current cap only (not at all with every effect off)
+  if (!o.weightQuantisation && o.synapticCurrentCap !== undefined) return scales;
   network.populations.forEach((p, idx) => {
     if (p.kind !== 'lif') return;
     const slot = placement.offset[idx];
     const q = p.params;
     for (let n = 0; n < p.size; n++) {
+      if (o.weightScale === null && !(q.vThreshMv[n] > q.vRestMv[n])) {
+        // no threshold distance to normalise to: no default cap; 6-bit weights need an explicit scale
+        if (o.weightQuantisation) {
+          throw new Error(`bss2: neuron ${n} of population '${p.name}' has v_thresh <= v_rest, so fullScalePsp cannot set its weight scale; set weightScale`);
+        }
+        continue;
+      }
       scales[slot + n] = weightScaleOf(o, {
         tauMemMs: q.tauMemMs[n],
         tauSynExcMs: q.tauSynExcMs[n],
@@ -306,8 +315,13 @@ export function slotWeightScales(network: Network, placement: Placement, o: Bss2
 export function neuronQuirks(o: Bss2Options, mismatch: NeuronMismatch, weightScale: Float64Array): Bss2NeuronQuirks {
   const size = mismatch.size;
   const tick = refractoryTick(o);
+  // the default cap needs the slot's weight scale (NaN without a threshold distance: no cap)
   const cap = (j: number): number =>
-    o.synapticCurrentCap === undefined ? defaultSynapticCurrentCap(weightScale[j]) : (o.synapticCurrentCap ?? Infinity);
+    o.synapticCurrentCap === undefined
+      ? weightScale[j] > 0
+        ? defaultSynapticCurrentCap(weightScale[j])
+        : Infinity
+      : (o.synapticCurrentCap ?? Infinity);
   return {
     size,
     tauReset: new Float64Array(size).fill(usToModel(o, o.tauResetUs)),
