@@ -10,6 +10,11 @@
  *
  *   npx tsx bench/bss2-in-the-loop.ts [--preset yinyang-chip] --chips 1,2,3,4,5 [--only 1,2,3] [--epochs 300] [--threads 1]
  *   npx tsx bench/bss2-in-the-loop.ts [--preset yinyang-chip] --report [--chips 1,2,3,4,5]
+ *
+ * `--bss2 '<json>'` adds bss2 options to every chip run (default none: the bss2 defaults) and `--tag <name>`
+ * keeps its models, results and docs table apart (markers bss2-experiment:<preset>:<tag>); e.g. the chip
+ * model before issue #18: --tag old-model --bss2 '{"weightScale": 30, "noise": {"thresholdBatch": 0,
+ * "thresholdSample": 0.015, "jitterReachesNetwork": false}}'. The ideal-trained models are shared by all tags.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import '../index.ts';
@@ -35,10 +40,14 @@ if (!Object.hasOwn(PRESETS, presetName) || PRESETS[presetName].dataset !== 'yiny
 const preset = PRESETS[presetName];
 const epochs = Number(argument('epochs', String(preset.train.epochs)));
 const threads = Number(argument('threads', '1'));
-const resultsDir = `out/bss2-loop/${preset.name}`;
+const tag = argument('tag', '');
+const extraOptions = JSON.parse(argument('bss2', '{}')) as Record<string, unknown>;
+const suffix = tag === '' ? '' : `-${tag}`;
+const resultsDir = `out/bss2-loop/${preset.name}${suffix}`;
 const ideal = getSubstrate('ideal');
 const bss2 = getSubstrate('bss2');
 const pass = preset.train.pass;
+bss2Options(chips[0]); // validates --bss2 before any work
 /** Seed of the trial-to-trial noise when evaluating on a chip (fixed, so evaluations are reproducible). */
 const EVAL_SEED = 1000;
 
@@ -54,6 +63,13 @@ interface ChipResult {
 }
 
 const nextChip = (c: number): number => chips[(chips.indexOf(c) + 1) % chips.length];
+
+/** The bss2 options of chip c: --bss2 plus the chip seed. */
+function bss2Options(chip: number): Record<string, unknown> {
+  const options = { ...extraOptions, chipSeed: chip };
+  bss2.validateOptions(options);
+  return options;
+}
 
 async function trainedModel(path: string, seed: number, substrateName: 'ideal' | 'bss2', options: Record<string, unknown>): Promise<{ model: LayeredModel; secondsPerEpoch: number }> {
   if (existsSync(path)) {
@@ -91,14 +107,16 @@ function meanStd(xs: readonly number[]): string {
   return `${percent(mean)} +- ${percent(std)}`;
 }
 
+const flags = `${tag === '' ? '' : ` --tag ${tag}`}${Object.keys(extraOptions).length === 0 ? '' : ` --bss2 '${JSON.stringify(extraOptions)}'`}`;
+
 function report(): void {
   const rows: ChipResult[] = chips.map((c) => JSON.parse(readFileSync(`${resultsDir}/chip-${c}.json`, 'utf8')) as ChipResult);
   const lines = [
     `Yin-Yang test accuracy (%), preset \`${preset.name}\` (${preset.layerSizes.join('-')}), ${rows[0].epochs} epochs per training run, chips (chip seeds) ${chips.join(', ')};`,
-    'training seed = chip seed; "other chip" = the next chip seed in the list. Command:',
+    `training seed = chip seed; "other chip" = the next chip seed in the list; bss2 options ${JSON.stringify(extraOptions)} + chipSeed. Command:`,
     '',
-    `    npx tsx bench/bss2-in-the-loop.ts --preset ${preset.name} --chips ${chips.join(',')} --only 1,2,3   # and --only 4,5 in a second process`,
-    `    npx tsx bench/bss2-in-the-loop.ts --preset ${preset.name} --chips ${chips.join(',')} --report`,
+    `    npx tsx bench/bss2-in-the-loop.ts --preset ${preset.name} --chips ${chips.join(',')}${rows[0].epochs === preset.train.epochs ? '' : ` --epochs ${rows[0].epochs}`}${flags}   # --only <some chips> per process splits the work`,
+    `    npx tsx bench/bss2-in-the-loop.ts --preset ${preset.name} --chips ${chips.join(',')}${flags} --report`,
     '',
     '| chip | trained on ideal, on ideal | trained on ideal, on the chip | trained in the loop, on the chip | trained in the loop, on another chip |',
     '| --- | --- | --- | --- | --- |',
@@ -109,8 +127,9 @@ function report(): void {
   console.log(table);
   const docPath = 'docs/results.md';
   const doc = readFileSync(docPath, 'utf8');
-  const start = `<!-- bss2-experiment:${preset.name}:start -->`;
-  const end = `<!-- bss2-experiment:${preset.name}:end -->`;
+  const marker = tag === '' ? preset.name : `${preset.name}:${tag}`;
+  const start = `<!-- bss2-experiment:${marker}:start -->`;
+  const end = `<!-- bss2-experiment:${marker}:end -->`;
   const a = doc.indexOf(start);
   const b = doc.indexOf(end);
   if (a < 0 || b < a) throw new Error(`${docPath}: markers ${start} ... ${end} not found`);
@@ -128,16 +147,16 @@ if (process.argv.includes('--report')) {
   const data = loadPresetData(preset);
   for (const chip of only) {
     const idealModel = (await trainedModel(`out/models/${preset.name}-ideal-seed${chip}-e${epochs}.json`, chip, 'ideal', {})).model;
-    const loop = await trainedModel(`out/models/${preset.name}-bss2-chip${chip}-seed${chip}-e${epochs}.json`, chip, 'bss2', { chipSeed: chip });
+    const loop = await trainedModel(`out/models/${preset.name}${suffix}-bss2-chip${chip}-seed${chip}-e${epochs}.json`, chip, 'bss2', bss2Options(chip));
     const other = nextChip(chip);
     const result: ChipResult = {
       chip,
       otherChip: other,
       epochs,
       idealOnIdeal: evaluate(idealModel, data.test, ideal, {}, pass, EVAL_SEED).accuracy,
-      idealOnChip: evaluate(idealModel, data.test, bss2, { chipSeed: chip }, pass, EVAL_SEED).accuracy,
-      loopOnChip: evaluate(loop.model, data.test, bss2, { chipSeed: chip }, pass, EVAL_SEED).accuracy,
-      loopOnOtherChip: evaluate(loop.model, data.test, bss2, { chipSeed: other }, pass, EVAL_SEED).accuracy,
+      idealOnChip: evaluate(idealModel, data.test, bss2, bss2Options(chip), pass, EVAL_SEED).accuracy,
+      loopOnChip: evaluate(loop.model, data.test, bss2, bss2Options(chip), pass, EVAL_SEED).accuracy,
+      loopOnOtherChip: evaluate(loop.model, data.test, bss2, bss2Options(other), pass, EVAL_SEED).accuracy,
       loopSecondsPerEpoch: loop.secondsPerEpoch,
     };
     console.log(

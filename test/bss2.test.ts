@@ -16,6 +16,7 @@ import {
   bss2CostEstimate,
   bss2Dynamics,
   bss2Observation,
+  attachedQuirks,
   bss2Substrate,
   defaultQuirks,
   drawChipWeightScale,
@@ -157,9 +158,11 @@ describe('bss2 with every effect off equals ideal', () => {
   });
 
   it('the default options do change the spike times of such networks', () => {
+    // weights within the chip's range at the default normalisation (|w| <= 2.1 / 1.52 = 1.38); the peak
+    // 1.3 (1.3 e^{-1.3} + 1.1 e^{-1.1} + 0.9 e^{-0.9}) = 1.41 at t = 2.3 clears every threshold shift drawn here
     const network: Network = {
-      populations: [sourcePop('in', [[1], [2.5]]), lifPop('n', 1, TTFS_NEURON)],
-      projections: [projection('in->n', 0, 1, 2, 0, [[0, 0, 2], [1, 0, 2]])],
+      populations: [sourcePop('in', [[1], [1.2], [1.4]]), lifPop('n', 1, TTFS_NEURON)],
+      projections: [projection('in->n', 0, 1, 3, 0, [[0, 0, 1.3], [1, 0, 1.3], [2, 0, 1.3]])],
     };
     const ideal = spikeTimes(runOn('ideal', network, 10));
     const bss2 = spikeTimes(runOn('bss2', network, 10));
@@ -211,7 +214,10 @@ describe('bss2 options', () => {
     const o = resolveBss2Options({});
     expect(o.chipSeed).toBe(0);
     expect(o.hardwareTimePerUnitUs).toBe(6);
-    expect(o.weightScale).toBe(30);
+    expect(o.preset).toBe('default');
+    expect(o.weightScale).toBeNull();
+    // fastAndDeep: 63/30 = 2.1 at c = g_l (threshold - E_l) = 4 (1.08 - 0.70) = 1.52: 2.1 / (e 1.52)
+    expect(o.fullScalePsp).toBeCloseTo(2.1 / (Math.E * 1.52), 15);
     expect(o.mismatch).toEqual({
       threshold: 0.03,
       thresholdOffset: 0.05,
@@ -220,17 +226,22 @@ describe('bss2 options', () => {
       tauSynInh: 0.05,
       gain: 0.05,
       efficacy: 0.05,
+      efficacyRow: 0,
       chipWeightScale: 0.08,
       leak: 0,
       reset: 0,
     });
-    expect(o.noise).toEqual({ threshold: 0.015, jitterNs: 60 });
+    expect(o.noise).toEqual({ thresholdBatch: 0.015, thresholdSample: 0, membrane: 0, jitterNs: 60, jitterReachesNetwork: true });
     expect(o.readoutLatencyNs).toBe(80);
     expect(o.refractoryClockScale).toBe(3);
     expect(o.holdoffTicks).toBe(1);
     expect(o.tauResetUs).toBe(0.5);
-    expect(o.synapticCurrentCap).toBeCloseTo((63 * 63) / 30, 12); // 132.3
-    expect(resolveBss2Options({ weightScale: 10 }).synapticCurrentCap).toBeCloseTo(396.9, 12);
+    // the default cap is 63 inputs at the neuron's largest weight: 63 x 63 / weightScale, per neuron, with the
+    // TTFS neuron's derived scale 63 (1/e) / (1 x 2.1/(e 1.52)) = 30 x 1.52 = 45.6: 3969 / 45.6 = 87.04
+    expect(o.synapticCurrentCap).toBeUndefined();
+    const one: Network = { populations: [sourcePop('in', [[1]]), lifPop('n', 1, TTFS_NEURON)], projections: [] };
+    expect(attachedQuirks(realise(one, {}))!.capExc[0]).toBeCloseTo(3969 / 45.6, 12);
+    expect(attachedQuirks(realise(one, { weightScale: 10 }))!.capInh[0]).toBeCloseTo(396.9, 12);
     expect(resolveBss2Options({ mismatch: { gain: 0.1 } }).mismatch.efficacy).toBe(0.05); // partial override
     expect(resolveBss2Options({ synapticCurrentCap: null }).synapticCurrentCap).toBeNull();
   });
@@ -256,11 +267,12 @@ describe('6-bit signed weights', () => {
       populations: [sourcePop('in', [[1], [2]]), lifPop('n', 2, TTFS_NEURON)],
       projections: [projection('in->n', 0, 1, 2, 0, [[0, 0, 0.51], [0, 1, -0.51], [1, 0, 3], [1, 1, 0.01]])],
     };
-    const q = realise(network, { ...BSS2_ALL_OFF, weightQuantisation: true }).projections[0].synapses.weights;
+    // an explicit scale of 30 (the old fastAndDeep value, without the threshold distance): LSB = 1/30
+    const q = realise(network, { ...BSS2_ALL_OFF, weightQuantisation: true, weightScale: 30 }).projections[0].synapses.weights;
     expect(Array.from(q)).toEqual([0.5, -0.5, 63 / 30, 0]);
     expect(Array.from(network.projections[0].synapses.weights)).toEqual([0.51, -0.51, 3, 0.01]); // untouched
     // gain mismatch only: excitatory weights get the neuron's excitatory gain, inhibitory ones its inhibitory gain
-    const options = { ...BSS2_ALL_OFF, weightQuantisation: true, mismatchScale: 1, mismatch: { threshold: 0, thresholdOffset: 0, tauMem: 0, tauSynExc: 0, tauSynInh: 0, efficacy: 0, chipWeightScale: 0, gain: 0.05 } };
+    const options = { ...BSS2_ALL_OFF, weightQuantisation: true, weightScale: 30, mismatchScale: 1, mismatch: { threshold: 0, thresholdOffset: 0, tauMem: 0, tauSynExc: 0, tauSynInh: 0, efficacy: 0, chipWeightScale: 0, gain: 0.05 } };
     const g = realise(network, { ...options, chipSeed: 4 }).projections[0].synapses.weights;
     const m = drawNeuronMismatch(contextFor({}), resolveBss2Options({ ...options, chipSeed: 4 }), 2);
     expect(g[0]).toBe(0.5 * m.gainExc[0]);
@@ -290,9 +302,11 @@ describe('6-bit signed weights', () => {
     const scale = drawChipWeightScale(ctx, o);
     const col0 = drawEfficacyColumn(ctx, o, 0, 3);
     const col1 = drawEfficacyColumn(ctx, o, 1, 3);
-    expect(w[0]).toBe(1 * (scale * 1 * col0[0]));
-    expect(w[1]).toBe(1 * (scale * 1 * col0[1]));
-    expect(w[2]).toBe(-1 * (scale * 1 * col1[2]));
+    // default normalisation: weight scale 45.6 for the TTFS neuron, so w = 1 is round(45.6) = 46 LSB = 46/45.6
+    const w1 = 46 / 45.6;
+    expect(w[0]).toBeCloseTo(w1 * (scale * 1 * col0[0]), 14);
+    expect(w[1]).toBeCloseTo(w1 * (scale * 1 * col0[1]), 14);
+    expect(w[2]).toBeCloseTo(-w1 * (scale * 1 * col1[2]), 14);
   });
 });
 
@@ -345,7 +359,8 @@ describe('time stamps on the 125 MHz FPGA clock', () => {
     };
     const exact = runOn('bss2', network, 20, BSS2_ALL_OFF);
     // jitter on, threshold noise off: the realised network is the same
-    const observing = { ...BSS2_ALL_OFF, readoutLatencyNs: 80, noiseScale: 1, noise: { threshold: 0 }, quantiseOutputTimes: true };
+    // (simulate never calls `transmit`, so the jitter stays in the record even with jitterReachesNetwork)
+    const observing = { ...BSS2_ALL_OFF, readoutLatencyNs: 80, noiseScale: 1, noise: { thresholdBatch: 0 }, quantiseOutputTimes: true };
     const observed = runOn('bss2', network, 20, observing);
     const latency = 0.08 / 6;
     for (const pop of [1, 2]) {
@@ -432,7 +447,7 @@ describe('refractory counter, reset holdoff and relaxing reset', () => {
 
   it('membrane during the reset phase relaxes to v_reset with tau_reset, then evolves freely in the holdoff', () => {
     const params = lifParamArrays(1, { ...TTFS_NEURON, iOffsetNa: 2, tauRefracMs: 10 * tick });
-    const quirks = { ...defaultQuirks(params.tauRefracMs) };
+    const quirks = { ...defaultQuirks(params) };
     const k = bss2Constants(params, quirks);
     const s = neuronStateArrays(1);
     s.vMv[0] = 1;
@@ -450,9 +465,16 @@ describe('refractory counter, reset holdoff and relaxing reset', () => {
     bss2Dynamics.advanceTo(kicked, k, 0, 3 + 5 * tick);
     bss2Dynamics.receive(kicked, k, 0, 1000);
     expect(bss2Dynamics.membranePotentialAt(kicked, k, 0, 3 + 9 * tick)).toBeCloseTo(vE, 12);
-    expect(kicked.iExcNa[0]).toBeCloseTo((63 * 63) / 30, 12); // the default cap
+    // the default cap: 63 x 63 / 45.6 (the TTFS neuron's derived weight scale, 30 x 1.52)
+    const cap = (63 * 63) / 45.6;
+    expect(kicked.iExcNa[0]).toBeCloseTo(cap, 12);
     expect(bss2Dynamics.membranePotentialAt(kicked, k, 0, 3 + 9.5 * tick)).toBeLessThan(1);
-    expect(bss2Dynamics.membranePotentialAt(kicked, k, 0, 3 + 10 * tick)).toBeGreaterThan(1.5);
+    // free LIF in the holdoff from 3 + 9 tick (tau_m = tau_s = 1, C = 1, offset current 2): with the current
+    // I0 = cap e^{-4 tick} there (decayed since 3 + 5 tick), V(h) = 2 + (vE - 2) e^{-h} + I0 h e^{-h}
+    const i0 = cap * Math.exp(-4 * tick);
+    const vEnd = 2 + (vE - 2) * Math.exp(-tick) + i0 * tick * Math.exp(-tick);
+    expect(bss2Dynamics.membranePotentialAt(kicked, k, 0, 3 + 10 * tick)).toBeCloseTo(vEnd, 12);
+    expect(vEnd).toBeGreaterThan(1.1);
     expect(bss2Dynamics.nextSpikeTime(kicked, k, 0, 10)).toBe(3 + 10 * tick);
     // a weaker input in the holdoff leaves V below threshold there: the crossing comes later, in the free phase
     bss2Dynamics.advanceTo(s, k, 0, 3 + 9.5 * tick);
@@ -490,7 +512,7 @@ describe('saturating synaptic input', () => {
 
   it('the cap also bounds |inhibitory current| and never lowers a current already above it', () => {
     const params = lifParamArrays(1, TTFS_NEURON);
-    const quirks = { ...defaultQuirks(params.tauRefracMs), capExc: Float64Array.of(2), capInh: Float64Array.of(1) };
+    const quirks = { ...defaultQuirks(params), capExc: Float64Array.of(2), capInh: Float64Array.of(1) };
     const k = bss2Constants(params, quirks);
     const s = neuronStateArrays(1);
     bss2Dynamics.receive(s, k, 0, 1.5);
@@ -641,16 +663,19 @@ describe('fixed-pattern mismatch', () => {
 // ---- cost estimate -----------------------------------------------------------------------------------------------
 
 describe('cost estimate', () => {
-  it("8 tau per MNIST image at 6 us per tau and 175 mW: 48 us and 8.4 uJ (the paper's figures)", () => {
-    const c = bss2CostEstimate({ trialLength: 8 });
-    expect(c.hardwareTimeUs).toBe(48);
-    expect(c.energyUJ).toBeCloseTo(8.4, 12);
-    expect(c.assumptions.length).toBeGreaterThanOrEqual(3);
-    expect(c.assumptions.join(' ')).toMatch(/175 mW/);
-    const many = bss2CostEstimate({ trialLength: 4, hardwareTimePerUnitUs: 12, powerMw: 100, inferences: 1000 });
-    expect(many.hardwareTimeUs).toBe(48000);
-    expect(many.energyUJ).toBeCloseTo(4800, 9);
-    expect(() => bss2CostEstimate({ trialLength: 0 })).toThrow(/trialLength must be a finite number > 0/);
+  it("the paper's run: 10,000 images at a fixed 8 tau slot of 6 us: 48 us + 100 us / 10,000 = 48.01 us; 8.4 uJ at 175 mW without the offset", () => {
+    const activity = { inferences: 10000, inputSpikes: 0, neuronSpikes: 0, synapticEvents: 0, lastOutputSpike: new Float64Array(10000).fill(3) };
+    const c = bss2CostEstimate(activity, { slotUnits: 8 });
+    expect(c.timeUs).toBeCloseTo(48.01, 12);
+    expect(c.energyUJ[0]).toBeCloseTo((175 * 48.01) / 1000, 12); // 8.40175
+    expect(c.energyUJ[1]).toBeCloseTo((200 * 48.01) / 1000, 12); // 9.602
+    expect(c.runs).toBe(1);
+    const bare = bss2CostEstimate(activity, { slotUnits: 8, runOffsetUs: 0 });
+    expect(bare.timeUs).toBe(48);
+    expect(bare.energyUJ[0]).toBeCloseTo(8.4, 12);
+    expect(c.notes.join(' ')).toMatch(/175 mW .*UNVERIFIED/);
+    expect(c.notes.join(' ')).toMatch(/less than 200 mW/);
+    expect(() => bss2CostEstimate({ ...activity, inferences: 0 })).toThrow(/inferences must be a finite integer > 0/);
+    expect(() => bss2CostEstimate(activity, { powerMw: [200, 175] })).toThrow(/powerMw must be \[low, high\]/);
   });
 });
-

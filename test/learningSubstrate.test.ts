@@ -267,10 +267,11 @@ describe('learning path on bss2', () => {
     expect(checked).toBe(5); // 3 inputs, 2 biases
   });
 
-  it('threshold noise is drawn per sample: trial k of a realisation has its own thresholds, N(1, 0.015^2)', () => {
+  it('per-sample threshold noise: trial k of a realisation has its own thresholds, N(1, 0.015^2)', () => {
     // one neuron, one input of weight 3 at 0: 3 t e^{-t} = threshold, so each spike time reveals its threshold
     const model: LayeredModel = { layerSizes: [1, 1], biasTimes: [null], neuron: TTFS_NEURON, weights: [Float64Array.of(3)] };
-    const fb = realised(model, bss2Substrate, { ...BSS2_ALL_OFF, noiseScale: 1, noise: { threshold: 0.015, jitterNs: 0 } }, PASS, 4);
+    const perSample = { ...BSS2_ALL_OFF, noiseScale: 1, noise: { thresholdBatch: 0, thresholdSample: 0.015, jitterNs: 0 } };
+    const fb = realised(model, bss2Substrate, perSample, PASS, 4);
     const res = emptySampleResult();
     const thresholdOf = (trial: number): number => {
       fb.forward([0], 0, res, trial);
@@ -289,15 +290,15 @@ describe('learning path on bss2', () => {
     fb.forward([0], 0, res);
     expect(3 * fb.layerTimes(1)[0] * Math.exp(-fb.layerTimes(1)[0])).toBe(th[4]);
     // another batch (realise trial) draws other thresholds for the same sample
-    const other = realised(model, bss2Substrate, { ...BSS2_ALL_OFF, noiseScale: 1, noise: { threshold: 0.015, jitterNs: 0 } }, PASS, 5);
+    const other = realised(model, bss2Substrate, perSample, PASS, 5);
     other.forward([0], 0, res, 0);
     expect(other.layerTimes(1)[0]).toBeLessThan(Infinity);
     expect(3 * other.layerTimes(1)[0] * Math.exp(-other.layerTimes(1)[0])).not.toBe(th[0]);
   });
 
-  it('jitter is drawn per recorded spike and per sample: N(0, 10 ms/6 = 60 ns) on top of the exact time', () => {
+  it('read-out jitter (jitterReachesNetwork false) is drawn per recorded spike and per sample: N(0, 60 ns) on top of the exact time', () => {
     const model: LayeredModel = { layerSizes: [1, 1], biasTimes: [null], neuron: TTFS_NEURON, weights: [Float64Array.of(3)] };
-    const fb = realised(model, bss2Substrate, { ...BSS2_ALL_OFF, noiseScale: 1, noise: { threshold: 0 } });
+    const fb = realised(model, bss2Substrate, { ...BSS2_ALL_OFF, noiseScale: 1, noise: { thresholdBatch: 0, jitterReachesNetwork: false } });
     const res = emptySampleResult();
     const exact = 0 + delay(3);
     const n = 2000;
@@ -389,10 +390,14 @@ describe('learning path on bss2', () => {
 
 describe('weight range', () => {
   it('bss2 reports 63 / weightScale with weight quantisation and no limit without; ideal has none', () => {
-    expect(bss2Substrate.weightLimit!({})).toBe(63 / 30);
+    // default normalisation, TTFS neuron: a full-scale PSP of 2.1/(e 1.52) with unit PSP 1/e gives the
+    // largest weight 2.1 / 1.52 = 1.3816 (scale 45.6)
+    expect(bss2Substrate.weightLimit!({}, TTFS_NEURON)).toBeCloseTo(2.1 / 1.52, 14);
+    expect(() => bss2Substrate.weightLimit!({})).toThrow(/neuron/);
     expect(bss2Substrate.weightLimit!({ weightScale: 20 })).toBe(3.15);
     expect(bss2Substrate.weightLimit!({ weightQuantisation: false })).toBeUndefined();
-    expect(substrateWeightLimit(bss2Substrate, {})).toBe(2.1);
+    expect(substrateWeightLimit(bss2Substrate, {}, TTFS_NEURON)).toBeCloseTo(2.1 / 1.52, 14);
+    expect(substrateWeightLimit(bss2Substrate, { weightScale: 30 })).toBe(2.1);
     expect(substrateWeightLimit(bss2Substrate, BSS2_ALL_OFF)).toBe(Infinity);
     expect(substrateWeightLimit(idealSubstrate, {})).toBe(Infinity);
     expect(() => substrateWeightLimit(bss2Substrate, { weightScale: -1 })).toThrow(/weightScale/);
@@ -407,7 +412,8 @@ describe('weight range', () => {
     };
     expect(clampWeightsToSubstrate(model, idealSubstrate, {})).toBe(0);
     expect(Array.from(model.weights[0])).toEqual([3, -3, 1, 2.1]);
-    expect(clampWeightsToSubstrate(model, bss2Substrate, {})).toBe(3);
+    // the limit of an explicit scale of 30: 2.1 (clampWeightsToSubstrate passes model.neuron for derived ones)
+    expect(clampWeightsToSubstrate(model, bss2Substrate, { weightScale: 30 })).toBe(3);
     expect(Array.from(model.weights[0])).toEqual([2.1, -2.1, 1, 2.1]);
     expect(Array.from(model.weights[1])).toEqual([-2.1, 0.5, 2.0999]);
     expect(clampWeights(model, 0.5)).toBe(6);

@@ -1,4 +1,4 @@
-import { bss2CostEstimate } from '../../substrates/bss2/cost.ts';
+import { PAPER_SLOT_UNITS, bss2CostEstimate, type Bss2CostEstimate } from '../../substrates/bss2/cost.ts';
 import { Command, Option } from 'commander';
 import { ConfigError } from '../../core/config/index.ts';
 import { formatDocument, loadModel } from '../../plugins/learning/modelFile.ts';
@@ -28,8 +28,24 @@ export function confusionText(confusion: readonly (readonly number[])[], names: 
   return line(header) + rows.map(line).join('');
 }
 
-/** Trial length (tau_syn units) assumed for the chip-cost estimate: the paper's MNIST trials (8 tau_syn). */
-const PAPER_TRIAL_LENGTH = 8;
+/** The chip-cost lines of the text report: time, energy range, counts, and what they rest on. */
+export function costText(cost: Bss2CostEstimate, slotCost: Bss2CostEstimate, inferences: number): string {
+  const [lo, hi] = cost.energyUJ;
+  return (
+    `estimated chip cost per inference (${inferences} inferences in ${cost.runs} chip run(s)):
+` +
+    `  time ${cost.timeUs.toFixed(1)} us (spacing ${cost.spacingUs.toFixed(1)} us + run offset ${cost.offsetUs.toFixed(2)} us); ` +
+    `with the paper's fixed 8 tau slot ${slotCost.timeUs.toFixed(1)} us
+` +
+    `  energy ${lo.toFixed(2)}-${hi.toFixed(2)} uJ (8 tau slot: ${slotCost.energyUJ[0].toFixed(2)}-${slotCost.energyUJ[1].toFixed(2)} uJ)
+` +
+    `  spikes ${(cost.inputSpikes + cost.neuronSpikes).toFixed(1)} (inputs ${cost.inputSpikes.toFixed(1)}, neurons ${cost.neuronSpikes.toFixed(1)}), ` +
+    `synaptic events ${cost.synapticEvents.toFixed(1)}
+` +
+    cost.notes.map((n) => `  - ${n}
+`).join('')
+  );
+}
 
 export function evaluateCommand(io: CliIo): Command {
   return new Command('evaluate')
@@ -75,14 +91,15 @@ export function evaluateCommand(io: CliIo): Command {
       const meanT = Number.isFinite(e.meanOutputSpikeTime) ? e.meanOutputSpikeTime : null;
       const correct = Math.round(e.accuracy * set.n);
       // On BrainScaleS-2: what the run would cost on the chip (an estimate; its assumptions are printed)
-      const cost =
-        substrate.name === 'bss2'
-          ? bss2CostEstimate({
-              trialLength: PAPER_TRIAL_LENGTH,
-              hardwareTimePerUnitUs: Number(options.hardwareTimePerUnitUs ?? 6),
-              inferences: 1,
-            })
-          : null;
+      let cost: Bss2CostEstimate | null = null;
+      let slotCost: Bss2CostEstimate | null = null;
+      if (substrate.name === 'bss2') {
+        const { runActivity } = await import('../../plugins/learning/activity.ts');
+        const activity = runActivity(model, set, substrate, options, preset.train.pass, seed);
+        const hardwareTimePerUnitUs = Number(options.hardwareTimePerUnitUs ?? 6);
+        cost = bss2CostEstimate(activity, { hardwareTimePerUnitUs });
+        slotCost = bss2CostEstimate(activity, { hardwareTimePerUnitUs, slotUnits: PAPER_SLOT_UNITS });
+      }
       if (opts.json === true) {
         io.stdout(
           `${formatDocument(
@@ -105,7 +122,20 @@ export function evaluateCommand(io: CliIo): Command {
               spikes_per_inference: e.spikesPerInference,
               silent_fraction: e.silentFraction,
               chip_cost_per_inference:
-                cost === null ? null : { hardware_time_us: cost.hardwareTimeUs, energy_uj: cost.energyUJ, assumptions: cost.assumptions },
+                cost === null || slotCost === null
+                  ? null
+                  : {
+                      hardware_time_us: cost.timeUs,
+                      spacing_us: cost.spacingUs,
+                      run_offset_us: cost.offsetUs,
+                      energy_uj: cost.energyUJ,
+                      paper_slot: { hardware_time_us: slotCost.timeUs, energy_uj: slotCost.energyUJ },
+                      input_spikes: cost.inputSpikes,
+                      neuron_spikes: cost.neuronSpikes,
+                      synaptic_events: cost.synapticEvents,
+                      chip_runs: cost.runs,
+                      notes: cost.notes,
+                    },
               seconds,
             },
           )}\n`,
@@ -122,10 +152,7 @@ export function evaluateCommand(io: CliIo): Command {
           `mean output spike time ${meanT === null ? 'n/a' : meanT.toFixed(4)} tau_syn (earliest output spike)\n` +
           `spikes per inference ${e.spikesPerInference.toFixed(2)}\n` +
           `silent fraction ${e.silentFraction.toFixed(4)} (no output spike)\n` +
-          (cost === null
-            ? ''
-            : `estimated chip cost per inference: ${cost.hardwareTimeUs.toFixed(1)} us, ${cost.energyUJ.toFixed(2)} uJ ` +
-              `(assumptions: ${cost.assumptions.join('; ')})\n`),
+          (cost === null || slotCost === null ? '' : costText(cost, slotCost, set.n)),
       );
     });
 }

@@ -88,14 +88,17 @@ export class LayeredRunner<C> {
   /**
    * Runs one sample: `inputTimes` (layer 0; NaN or Infinity = no spike) and writes every neuron's first
    * spike time (Infinity if none before `tMaxMs`) into `out[l]` for l = 1..L (out[0] is ignored).
+   * `layerDone(l, out[l])`, if given, is called when layer l is done and may change its times in place
+   * (bss2: spike-time jitter that reaches the next layer); layer l + 1 receives the changed times.
    */
-  run(inputTimes: ArrayLike<number>, tMaxMs: number, out: Float64Array[]): void {
+  run(inputTimes: ArrayLike<number>, tMaxMs: number, out: Float64Array[], layerDone?: (layer: number, times: Float64Array) => void): void {
     const dyn = this.dynamics;
     const s = this.state;
     const k = this.constants;
     const order = this.order;
     const pre = this.preTimes;
     for (let l = 1; l < this.layerSizes.length; l++) {
+      if (l > 1 && layerDone !== undefined) layerDone(l - 1, out[l - 1]);
       const below = l === 1 ? inputTimes : out[l - 1];
       const nBelow = this.layerSizes[l - 1];
       let nPre = 0;
@@ -162,6 +165,7 @@ export class LayeredRunner<C> {
         live = kept;
       }
     }
+    if (layerDone !== undefined && this.layerSizes.length > 1) layerDone(this.layerSizes.length - 1, out[this.layerSizes.length - 1]);
   }
 }
 

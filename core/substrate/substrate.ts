@@ -1,3 +1,4 @@
+import type { LifParams } from '../lif/params.ts';
 import type { Network } from '../network/network.ts';
 import type { RandomStream } from '../rng.ts';
 import type { NeuronDynamics } from './dynamics.ts';
@@ -39,6 +40,15 @@ export interface Observation extends SpikeTimeMap {
    * Engines that run one trial per realisation (`simulate`) never call it.
    */
   beginTrial?(trial: number): void;
+  /**
+   * Optional, for engines that pass each spike on at a time of its own (the learning plugin's layered
+   * runner): the time at which a spike the dynamics emitted at `timeMs` reaches the neurons it projects to
+   * and the recording path, e.g. with the spike's own jitter (NaN: lost). Such an engine calls it once per
+   * emitted spike, in the order it observes spikes, feeds the returned time to the targets and records
+   * `spikeTime(population, neuron, returned time)`; from the first call on, `spikeTime` leaves out what
+   * `transmit` applies. Engines that never call it (`simulate`) get everything from `spikeTime`.
+   */
+  transmit?(population: number, neuron: number, timeMs: number): number;
 }
 
 /**
@@ -116,9 +126,10 @@ export interface Substrate<C = unknown> {
    * Optional: the largest |weight| (nA, model units) this substrate can realise with these (valid) options,
    * or undefined when it does not clip weights. Trainers clamp their float weights to it after every update
    * (as the paper's code does on BrainScaleS-2), so that the weights do not drift where the substrate cannot
-   * follow.
+   * follow. `neuron`: the nominal parameters of the target neurons, for substrates whose weight range
+   * depends on them (bss2 normalises its weights to the PSP they give).
    */
-  weightLimit?(options: Readonly<Record<string, unknown>>): number | undefined;
+  weightLimit?(options: Readonly<Record<string, unknown>>, neuron?: LifParams): number | undefined;
 }
 
 /**

@@ -44,7 +44,8 @@ export interface SampleResult {
  * - `inputTimes`: each sample's input times are mapped to the times the realised network receives them
  *   (bss2: the 8 ns FPGA clock); bias inputs take the spike times `realise` gave their source populations.
  * - `observation`: every layer's first-spike times are recorded through it. The network runs on the exact
- *   times (layer l + 1 receives layer l's true spikes); the loss, the prediction, `layerTimes` (hence the
+ *   times (layer l + 1 receives layer l's true spikes), or, when the observation has `transmit`, on the times
+ *   `transmit` gives (e.g. bss2's spike-time jitter, which the chip's on-chip routing passes on); the loss, the prediction, `layerTimes` (hence the
  *   silent counts) and the whole backward pass use the recorded times, as training in the loop on the chip
  *   does. A spike the observation drops (NaN) counts as no spike.
  * - `trialNoise`: per-trial noise is redrawn for every sample (one sample = one trial of the realisation).
@@ -57,7 +58,7 @@ export class ForwardBackward {
   readonly model: LayeredModel;
   readonly options: PassOptions;
   private runner: LayeredRunner<unknown> | null = null;
-  /** Exact first-spike times per layer: what the network produced and passed on. */
+  /** First-spike times per layer as passed on: exact, or as the observation's `transmit` maps them. */
   private readonly times: Float64Array[];
   /** Recorded times per layer: `times` itself without an observation, else `observedBuffers`. */
   private recorded: Float64Array[];
@@ -74,6 +75,19 @@ export class ForwardBackward {
   private sampleInputs: ArrayLike<number>;
   private inputMap: SpikeTimeMap | undefined;
   private observation: Observation | undefined;
+  /** Maps layer l's times through the observation's `transmit` in place (neurons in index order). */
+  private readonly transmitLayer = (l: number, times: Float64Array): void => {
+    const obs = this.observation;
+    if (obs?.transmit === undefined) return;
+    const pop = this.layerPopulation[l];
+    for (let n = 0; n < times.length; n++) {
+      const t = times[n];
+      if (t < Infinity) {
+        const x = obs.transmit(pop, n, t);
+        times[n] = x === x ? x : Infinity;
+      }
+    }
+  };
   private trialNoise: TrialNoise | undefined;
   private transmission: Transmission | undefined;
   private nextTrial = 0;
@@ -162,7 +176,10 @@ export class ForwardBackward {
     return this.recorded[l];
   }
 
-  /** Exact first-spike times of layer l (1..L) after the last forward pass: what the network passed on. */
+  /**
+   * First-spike times of layer l (1..L) after the last forward pass as the network passed them on: the exact
+   * times, or with the observation's `transmit` (bss2: the spike's own jitter) applied.
+   */
   exactLayerTimes(l: number): Float64Array {
     return this.times[l];
   }
@@ -200,7 +217,7 @@ export class ForwardBackward {
       }
       this.sampleInputs = mapped;
     }
-    runner.run(this.sampleInputs, this.options.tMax, this.times);
+    runner.run(this.sampleInputs, this.options.tMax, this.times, obs?.transmit === undefined ? undefined : this.transmitLayer);
     if (obs !== undefined) {
       // every layer's spikes in layer order, neurons in index order (the order of the observation's draws)
       for (let l = 1; l <= L; l++) {

@@ -1,9 +1,13 @@
+import type { LifParams } from '../../core/lif/params.ts';
 import type { Substrate } from '../../core/substrate/substrate.ts';
 import type { LayeredModel } from './model.ts';
 
-/** The substrate's weight limit for `options` (Substrate.weightLimit), or Infinity when it has none. */
-export function substrateWeightLimit(substrate: Substrate, options: Readonly<Record<string, unknown>>): number {
-  const limit = substrate.weightLimit?.(options);
+/**
+ * The substrate's weight limit for `options` and target neurons `neuron` (Substrate.weightLimit), or
+ * Infinity when it has none.
+ */
+export function substrateWeightLimit(substrate: Substrate, options: Readonly<Record<string, unknown>>, neuron?: LifParams): number {
+  const limit = substrate.weightLimit?.(options, neuron);
   return limit === undefined ? Infinity : limit;
 }
 
@@ -32,9 +36,9 @@ export function clampWeights(model: LayeredModel, limit: number): number {
 }
 
 /**
- * `clampWeights(model, substrateWeightLimit(substrate, options))`: what a trainer calls once before the
+ * `clampWeights(model, substrateWeightLimit(substrate, options, model.neuron))`: what a trainer calls once before the
  * first batch and after every batch's update (gradient step or weight bump). Returns how many changed.
  */
 export function clampWeightsToSubstrate(model: LayeredModel, substrate: Substrate, options: Readonly<Record<string, unknown>>): number {
-  return clampWeights(model, substrateWeightLimit(substrate, options));
+  return clampWeights(model, substrateWeightLimit(substrate, options, model.neuron));
 }

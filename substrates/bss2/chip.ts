@@ -98,3 +98,14 @@ export function drawEfficacyColumn(source: ChipStreamSource, options: Bss2Option
   const sigma = options.mismatchScale * options.mismatch.efficacy;
   return factors(normals(source, options.chipSeed, `efficacy/${column}`, rows, sigma), 0);
 }
+
+/**
+ * Efficacy factors max(0, 1 + sigma N) shared by all synapses of one synapse row, rows 0..rows-1, for the
+ * excitatory (`sign` 'exc') or the inhibitory rows ('inh'): the row-th draw of the stream
+ * `bss2/efficacyRow/<sign>`. Each presynaptic input has an excitatory and an inhibitory row (one synapse
+ * driver serves both), so the two kinds are drawn separately. All 1 when the spread is 0.
+ */
+export function drawEfficacyRows(source: ChipStreamSource, options: Bss2Options, sign: 'exc' | 'inh', rows: number): Float64Array {
+  const sigma = options.mismatchScale * options.mismatch.efficacyRow;
+  return factors(normals(source, options.chipSeed, `efficacyRow/${sign}`, rows, sigma), 0);
+}

@@ -7,6 +7,7 @@ import { I_EXC, I_INH, V, propagateFree, propagationScratch } from '../../core/l
 import { firstCrossingTime } from '../../core/lif/thresholdCrossing.ts';
 import type { NeuronDynamics, NeuronStateArrays } from '../../core/substrate/dynamics.ts';
 import { FAULT_DEAD, FAULT_NONE, FAULT_SPONTANEOUS } from './chip.ts';
+import { weightScaleOf } from './normalisation.ts';
 import { DEFAULT_BSS2_OPTIONS, defaultSynapticCurrentCap, usToModel } from './options.ts';
 import { refractoryTick } from './quantisation.ts';
 import { attachedTrialThresholds } from './trials.ts';
@@ -52,16 +53,33 @@ export interface Bss2Constants {
   readonly sweep: SweepQuirks;
 }
 
-/** Quirks with the default options for `size` neurons with refractory periods `tauRefrac` (model units). */
-export function defaultQuirks(tauRefrac: Float64Array): Bss2NeuronQuirks {
-  const size = tauRefrac.length;
+/**
+ * Quirks with the default options for neurons with parameters `params` (model units): the current cap is
+ * 63 inputs at each neuron's largest weight under the default weight normalisation.
+ */
+export function defaultQuirks(params: LifParamArrays): Bss2NeuronQuirks {
+  const size = params.size;
   const tick = refractoryTick(DEFAULT_BSS2_OPTIONS);
+  // no threshold distance (v_thresh <= v_rest): nothing to normalise to, no cap
+  const cap = Float64Array.from({ length: size }, (_, i) =>
+    !(params.vThreshMv[i] > params.vRestMv[i])
+      ? Infinity
+      : defaultSynapticCurrentCap(
+      weightScaleOf(DEFAULT_BSS2_OPTIONS, {
+        tauMemMs: params.tauMemMs[i],
+        tauSynExcMs: params.tauSynExcMs[i],
+        capacitanceNf: params.capacitanceNf[i],
+        vRestMv: params.vRestMv[i],
+        vThreshMv: params.vThreshMv[i],
+      }),
+    ),
+  );
   return {
     size,
     tauReset: new Float64Array(size).fill(usToModel(DEFAULT_BSS2_OPTIONS, DEFAULT_BSS2_OPTIONS.tauResetUs)),
     holdoff: new Float64Array(size).fill(DEFAULT_BSS2_OPTIONS.holdoffTicks * tick),
-    capExc: new Float64Array(size).fill(defaultSynapticCurrentCap(DEFAULT_BSS2_OPTIONS.weightScale)),
-    capInh: new Float64Array(size).fill(defaultSynapticCurrentCap(DEFAULT_BSS2_OPTIONS.weightScale)),
+    capExc: cap,
+    capInh: cap.slice(),
     fault: new Uint8Array(size),
     spontaneousStart: new Float64Array(size).fill(tick),
     spontaneousMinPeriod: new Float64Array(size).fill(tick),
@@ -171,7 +189,7 @@ export const bss2Dynamics: NeuronDynamics<Bss2Constants> = {
     if (quirks !== undefined && quirks.size !== params.size) {
       throw new Error(`bss2: ${quirks.size} neuron quirks for ${params.size} neurons`);
     }
-    return bss2Constants(params, quirks ?? defaultQuirks(params.tauRefracMs), attachedTrialThresholds(network)?.current);
+    return bss2Constants(params, quirks ?? defaultQuirks(params), attachedTrialThresholds(network)?.current);
   },
 
   advanceTo(s: NeuronStateArrays, k, i, t) {

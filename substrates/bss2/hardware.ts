@@ -27,7 +27,7 @@ export const HOLDOFF_TICKS_MAX = 15;
 /** Base clock of the refractory counters (MHz); the counter runs at base / 2^(k+1). */
 export const REFRACTORY_BASE_CLOCK_MHZ = 250;
 
-/** Largest refractory clock scale k accepted (ASSUMPTION: a 4-bit scaler). */
+/** Largest refractory clock scale k: haldls `neuron.h` ClockScale takes 0..15. */
 export const REFRACTORY_CLOCK_SCALE_MAX = 15;
 
 /** FPGA clock that time-stamps events and plays back input spikes (MHz): 8 ns cycles. */
@@ -41,5 +41,5 @@ export const CADC_LEAK_LSB = 80;
 export const CADC_THRESHOLD_LSB = 150;
 export const LSB_PER_MODEL_UNIT = CADC_THRESHOLD_LSB - CADC_LEAK_LSB;
 
-/** Power of the set-up while classifying (mW), as reported for the paper's MNIST runs. */
+/** Power of the set-up while classifying (mW), as recalled for the paper's MNIST runs (UNVERIFIED against the paper's text). */
 export const PAPER_POWER_MW = 175;

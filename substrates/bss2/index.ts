@@ -8,11 +8,12 @@ import { bss2TrialNoise } from './trials.ts';
 
 /**
  * The BrainScaleS-2 substrate (docs/substrates/bss2.md): fixed-pattern mismatch per chip seed,
- * trial-to-trial threshold noise, 6-bit signed weights, input and output times on the 8 ns FPGA clock,
- * read-out jitter and latency, the digital refractory counter with reset holdoff and a relaxing reset,
- * saturating synaptic currents, dead and spontaneously firing neurons, and the chip's size limits.
- * For the learning plugin it also maps input times to the clock (`inputTimes`), redraws threshold noise
- * per sample (`trialNoise`) and reports the weight range (`weightLimit`).
+ * threshold noise per batch and per sample, membrane noise, 6-bit signed weights normalised to the PSP of a
+ * full-scale synapse, input and output times on the 8 ns FPGA clock, spike-time jitter and read-out latency,
+ * the digital refractory counter with reset holdoff and a relaxing reset, saturating synaptic currents,
+ * dead and spontaneously firing neurons, and the chip's size limits. For the learning plugin it also maps
+ * input times to the clock (`inputTimes`), redraws per-sample noise (`trialNoise`), passes the jitter on to
+ * the next layer (the observation's `transmit`) and reports the weight range (`weightLimit`).
  * Every effect can be scaled or switched off (BSS2_ALL_OFF gives exactly the `ideal` spike times).
  */
 export const bss2Substrate: Substrate<Bss2Constants> = {
@@ -34,8 +35,8 @@ export const bss2Substrate: Substrate<Bss2Constants> = {
   trialNoise(network, context) {
     return bss2TrialNoise(network, context, resolveBss2Options(context.options));
   },
-  weightLimit(options) {
-    return bss2WeightLimit(resolveBss2Options(options));
+  weightLimit(options, neuron) {
+    return bss2WeightLimit(resolveBss2Options(options), neuron);
   },
 };
 
@@ -43,6 +44,8 @@ export { attachQuirks, attachedQuirks, bss2Constants, bss2Dynamics, defaultQuirk
 export type { Bss2Constants, Bss2NeuronQuirks } from './dynamics.ts';
 export {
   BSS2_ALL_OFF,
+  BSS2_PRESETS,
+  BSS2_SOURCED,
   BSS2_OPTION_NAMES,
   DEFAULT_BSS2_MISMATCH,
   DEFAULT_BSS2_NOISE,
@@ -53,18 +56,39 @@ export {
   type Bss2MismatchOptions,
   type Bss2NoiseOptions,
   type Bss2Options,
+  type Bss2PresetName,
 } from './options.ts';
+export {
+  FULL_SCALE_PSP_FAST_AND_DEEP,
+  FULL_SCALE_PSP_HXTORCH,
+  FULL_SCALE_PSP_JAXSNN,
+  derivedWeightScale,
+  unitPspPeakMv,
+  weightScaleOf,
+  type NormalisationNeuron,
+} from './normalisation.ts';
 export {
   FAULT_DEAD,
   FAULT_NONE,
   FAULT_SPONTANEOUS,
   drawChipWeightScale,
   drawEfficacyColumn,
+  drawEfficacyRows,
   drawNeuronMismatch,
   type ChipStreamSource,
   type NeuronMismatch,
 } from './chip.ts';
-export { bss2InputTimes, checkFits, concatenatedParams, neuronQuirks, placeNetwork, realiseBss2, type Placement } from './realise.ts';
+export {
+  bss2InputTimes,
+  checkFits,
+  concatenatedParams,
+  neuronQuirks,
+  perSampleNoise,
+  placeNetwork,
+  realiseBss2,
+  slotWeightScales,
+  type Placement,
+} from './realise.ts';
 export {
   TrialKeyedStream,
   attachTrialThresholds,
@@ -83,5 +107,14 @@ export {
   refractoryTicks,
   roundToGrid,
 } from './quantisation.ts';
-export { bss2CostEstimate, type Bss2CostEstimate, type Bss2CostOptions } from './cost.ts';
+export {
+  CRAMER_POWER_BOUND_MW,
+  DEFAULT_MARGIN_UNITS,
+  PAPER_SLOT_UNITS,
+  RUN_OFFSET_US,
+  bss2CostEstimate,
+  type Bss2CostEstimate,
+  type Bss2CostOptions,
+  type Bss2RunActivity,
+} from './cost.ts';
 export * from './hardware.ts';

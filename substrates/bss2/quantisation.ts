@@ -1,4 +1,5 @@
 import { FPGA_CLOCK_MHZ, REFRACTORY_BASE_CLOCK_MHZ, REFRACTORY_COUNTER_MAX, WEIGHT_MAX } from './hardware.ts';
+import { weightScaleOf, type NormalisationNeuron } from './normalisation.ts';
 import type { Bss2Options } from './options.ts';
 
 /**
@@ -55,9 +56,18 @@ export function floorToGrid(t: number, step: number): number {
 }
 
 /**
- * The largest |model weight| the chip realises: 63 / weightScale (2.1 at scale 30) with weight
- * quantisation, undefined (no clipping) without it. The substrate's `weightLimit`.
+ * The largest |model weight| the chip realises for target neurons `neuron`: 63 / weightScale with weight
+ * quantisation (1.38 for the TTFS neuron at the default fullScalePsp; 2.1 at weightScale 30), undefined
+ * (no clipping) without it. The substrate's `weightLimit`. A derived scale needs the neuron.
  */
-export function bss2WeightLimit(options: Pick<Bss2Options, 'weightQuantisation' | 'weightScale'>): number | undefined {
-  return options.weightQuantisation ? WEIGHT_MAX / options.weightScale : undefined;
+export function bss2WeightLimit(
+  options: Pick<Bss2Options, 'weightQuantisation' | 'weightScale' | 'fullScalePsp'>,
+  neuron?: NormalisationNeuron,
+): number | undefined {
+  if (!options.weightQuantisation) return undefined;
+  if (options.weightScale !== null) return WEIGHT_MAX / options.weightScale;
+  if (neuron === undefined) {
+    throw new Error('bss2: the weight limit follows from fullScalePsp and the neuron parameters; pass the neuron (or set weightScale)');
+  }
+  return WEIGHT_MAX / weightScaleOf(options, neuron);
 }

@@ -4,10 +4,11 @@ import type { CsrMatrix, LifPopulation, Network, Population, Projection } from '
 import { concatenatedLifParams } from '../../core/network/network.ts';
 import { normalDraw } from '../../core/rng.ts';
 import type { RealiseContext, SpikeTimeMap } from '../../core/substrate/substrate.ts';
-import { drawChipWeightScale, drawEfficacyColumn, drawNeuronMismatch, type NeuronMismatch } from './chip.ts';
+import { drawChipWeightScale, drawEfficacyColumn, drawEfficacyRows, drawNeuronMismatch, type NeuronMismatch } from './chip.ts';
 import { attachQuirks, type Bss2NeuronQuirks } from './dynamics.ts';
 import { CIRCUITS_PER_LOGICAL_NEURON, INPUTS_PER_LOGICAL_NEURON, LOGICAL_NEURONS, NEURON_CIRCUITS } from './hardware.ts';
-import { usToModel, type Bss2Options } from './options.ts';
+import { weightScaleOf } from './normalisation.ts';
+import { defaultSynapticCurrentCap, usToModel, type Bss2Options } from './options.ts';
 import { fpgaCycle, integerWeight, refractoryTick, refractoryTicks, roundToGrid } from './quantisation.ts';
 import { attachTrialThresholds, type Bss2TrialThresholds } from './trials.ts';
 
@@ -94,7 +95,9 @@ function realiseParams(
   const initialVMv = p.initialVMv.slice();
   const m = o.mismatch;
   const mis = o.mismatchScale;
-  const thresholdMoves = (mis !== 0 && (m.threshold !== 0 || m.thresholdOffset !== 0)) || (o.noiseScale !== 0 && o.noise.threshold !== 0);
+  const n0 = o.noise;
+  const noisy = o.noiseScale !== 0 && (n0.thresholdBatch !== 0 || n0.thresholdSample !== 0 || n0.membrane !== 0);
+  const thresholdMoves = (mis !== 0 && (m.threshold !== 0 || m.thresholdOffset !== 0)) || noisy;
   const tick = refractoryTick(o);
   for (let n = 0; n < p.size; n++) {
     const j = slot + n;
@@ -126,21 +129,26 @@ function realiseSynapses(
   mismatch: NeuronMismatch,
   chipScale: number,
   efficacy: (column: number) => Float64Array | null,
+  weightScale: Float64Array,
+  rowEfficacy: { readonly exc: Float64Array; readonly inh: Float64Array } | null,
 ): CsrMatrix {
   const syn = proj.synapses;
   const weights = syn.weights.slice();
   const base = placement.offset[proj.target];
-  const analog = o.mismatchScale !== 0 && (o.mismatch.gain !== 0 || o.mismatch.efficacy !== 0 || o.mismatch.chipWeightScale !== 0);
+  const m = o.mismatch;
+  const analog = o.mismatchScale !== 0 && (m.gain !== 0 || m.efficacy !== 0 || m.efficacyRow !== 0 || m.chipWeightScale !== 0);
   for (let j = 0; j < syn.rows; j++) {
     const row = placement.rowStart[q] + j;
     for (let e = syn.rowStart[j]; e < syn.rowStart[j + 1]; e++) {
-      let w = o.weightQuantisation ? integerWeight(syn.weights[e], o.weightScale) / o.weightScale : syn.weights[e];
+      const column = base + syn.targets[e];
+      const scale = weightScale[column];
+      let w = o.weightQuantisation ? integerWeight(syn.weights[e], scale) / scale : syn.weights[e];
       if (analog && w !== 0) {
         // the sign picks the synapse row type, hence the input circuit (and its gain) on the neuron
-        const column = base + syn.targets[e];
         const gain = w > 0 ? mismatch.gainExc[column] : mismatch.gainInh[column];
         const eff = efficacy(column);
-        w *= chipScale * gain * (eff === null ? 1 : eff[row]);
+        const shared = rowEfficacy === null ? 1 : w > 0 ? rowEfficacy.exc[row] : rowEfficacy.inh[row];
+        w *= chipScale * gain * (eff === null ? 1 : eff[row]) * shared;
       }
       weights[e] = w;
     }
@@ -160,13 +168,15 @@ export function realiseBss2(network: Network, context: RealiseContext, o: Bss2Op
   if (o.checkSize) checkFits(network, placement);
   const N = placement.neurons;
   const mismatch = drawNeuronMismatch(context, o, N);
-  const thresholdNoise = new Float64Array(N);
-  const noiseSigma = o.noiseScale * o.noise.threshold;
-  if (noiseSigma !== 0) {
-    const stream = context.trialStream('bss2/thresholdNoise');
-    for (let j = 0; j < N; j++) thresholdNoise[j] = noiseSigma * normalDraw(stream);
-  }
+  // threshold noise of this run (fraction of span): the batch part, held for every trial of the realisation,
+  // and the per-sample parts of trial 0 (per-sample threshold noise, and the membrane offset eps, which acts
+  // as a threshold offset -eps); `trialNoise` redraws the per-sample parts for each trial
+  const batchNoise = normals(context, 'bss2/thresholdNoise', N, o.noiseScale * o.noise.thresholdBatch);
+  const sampleNoise = normals(context, 'bss2/thresholdNoise/sample', N, o.noiseScale * o.noise.thresholdSample);
+  const membraneNoise = normals(context, 'bss2/membraneNoise', N, o.noiseScale * o.noise.membrane);
+  const thresholdNoise = batchNoise.map((b, j) => b + sampleNoise[j] - membraneNoise[j]);
   const chipScale = drawChipWeightScale(context, o);
+  const weightScale = slotWeightScales(network, placement, o);
 
   const inputTimes = bss2InputTimes(o);
   const populations: Population[] = network.populations.map((p, idx) => {
@@ -193,15 +203,35 @@ export function realiseBss2(network: Network, context: RealiseContext, o: Bss2Op
     }
     return col;
   };
+  let maxRows = 0;
+  for (let idx = 0; idx < placement.rows.length; idx++) maxRows = Math.max(maxRows, placement.rows[idx]);
+  const rowEfficacy =
+    o.mismatchScale !== 0 && o.mismatch.efficacyRow !== 0
+      ? { exc: drawEfficacyRows(context, o, 'exc', maxRows), inh: drawEfficacyRows(context, o, 'inh', maxRows) }
+      : null;
   const projections = network.projections.map((proj, q) => ({
     ...proj,
-    synapses: realiseSynapses(proj, q, placement, o, mismatch, chipScale, efficacy),
+    synapses: realiseSynapses(proj, q, placement, o, mismatch, chipScale, efficacy, weightScale, rowEfficacy),
   }));
 
   const realised: Network = { ...network, populations, projections };
-  attachQuirks(realised, neuronQuirks(o, mismatch));
-  if (noiseSigma !== 0) attachTrialThresholds(realised, trialThresholds(network, populations, placement, mismatch));
+  attachQuirks(realised, neuronQuirks(o, mismatch, weightScale));
+  if (perSampleNoise(o)) attachTrialThresholds(realised, trialThresholds(network, populations, placement, mismatch, batchNoise));
   return realised;
+}
+
+/** `size` draws sigma N from trialStream(purpose), all 0 without drawing when sigma is 0. */
+function normals(context: RealiseContext, purpose: string, size: number, sigma: number): Float64Array {
+  const out = new Float64Array(size);
+  if (sigma === 0) return out;
+  const stream = context.trialStream(purpose);
+  for (let j = 0; j < size; j++) out[j] = sigma * normalDraw(stream);
+  return out;
+}
+
+/** Whether any noise is redrawn per sample (trial): per-sample threshold noise or membrane noise. */
+export function perSampleNoise(o: Bss2Options): boolean {
+  return o.noiseScale !== 0 && (o.noise.thresholdSample !== 0 || o.noise.membrane !== 0);
 }
 
 /**
@@ -215,8 +245,14 @@ export function bss2InputTimes(o: Bss2Options): SpikeTimeMap {
   return { spikeTime: (_population, _neuron, t) => roundToGrid(t, cycle) };
 }
 
-/** The data for redrawing threshold noise per trial (see Bss2TrialThresholds), in slot order. */
-function trialThresholds(nominal: Network, realised: readonly Population[], placement: Placement, mismatch: NeuronMismatch): Bss2TrialThresholds {
+/** The data for redrawing the per-sample noise per trial (see Bss2TrialThresholds), in slot order. */
+function trialThresholds(
+  nominal: Network,
+  realised: readonly Population[],
+  placement: Placement,
+  mismatch: NeuronMismatch,
+  batchNoise: Float64Array,
+): Bss2TrialThresholds {
   const size = placement.neurons;
   const th = {
     size,
@@ -233,24 +269,66 @@ function trialThresholds(nominal: Network, realised: readonly Population[], plac
       const j = slot + n;
       th.nominal[j] = p.params.vThreshMv[n];
       th.span[j] = p.params.vThreshMv[n] - p.params.vRestMv[n];
-      th.shift[j] = mismatch.thresholdShift[j];
+      th.shift[j] = mismatch.thresholdShift[j] + batchNoise[j];
       th.current[j] = r.params.vThreshMv[n];
     }
   });
   return th;
 }
 
-/** The dynamics quirks of every neuron slot under options `o`. */
-export function neuronQuirks(o: Bss2Options, mismatch: NeuronMismatch): Bss2NeuronQuirks {
+/**
+ * The weight scale (LSB per model weight unit) of every neuron slot: `weightScale` when given, else derived
+ * from `fullScalePsp` and the slot's nominal parameters (substrates/bss2/normalisation.ts). The chip is
+ * calibrated to nominal targets, so mismatch does not enter here.
+ */
+export function slotWeightScales(network: Network, placement: Placement, o: Bss2Options): Float64Array {
+  const scales = new Float64Array(placement.neurons).fill(NaN);
+  // needed for the 6-bit weights and the default current cap only (not at all with every effect off)
+  if (!o.weightQuantisation && o.synapticCurrentCap !== undefined) return scales;
+  network.populations.forEach((p, idx) => {
+    if (p.kind !== 'lif') return;
+    const slot = placement.offset[idx];
+    const q = p.params;
+    for (let n = 0; n < p.size; n++) {
+      if (o.weightScale === null && !(q.vThreshMv[n] > q.vRestMv[n])) {
+        // no threshold distance to normalise to: no default cap; 6-bit weights need an explicit scale
+        if (o.weightQuantisation) {
+          throw new Error(`bss2: neuron ${n} of population '${p.name}' has v_thresh <= v_rest, so fullScalePsp cannot set its weight scale; set weightScale`);
+        }
+        continue;
+      }
+      scales[slot + n] = weightScaleOf(o, {
+        tauMemMs: q.tauMemMs[n],
+        tauSynExcMs: q.tauSynExcMs[n],
+        capacitanceNf: q.capacitanceNf[n],
+        vRestMv: q.vRestMv[n],
+        vThreshMv: q.vThreshMv[n],
+      });
+    }
+  });
+  return scales;
+}
+
+/**
+ * The dynamics quirks of every neuron slot under options `o`; `weightScale` per slot sets the default
+ * current cap (63 inputs at the slot's largest weight).
+ */
+export function neuronQuirks(o: Bss2Options, mismatch: NeuronMismatch, weightScale: Float64Array): Bss2NeuronQuirks {
   const size = mismatch.size;
   const tick = refractoryTick(o);
-  const cap = o.synapticCurrentCap ?? Infinity;
+  // the default cap needs the slot's weight scale (NaN without a threshold distance: no cap)
+  const cap = (j: number): number =>
+    o.synapticCurrentCap === undefined
+      ? weightScale[j] > 0
+        ? defaultSynapticCurrentCap(weightScale[j])
+        : Infinity
+      : (o.synapticCurrentCap ?? Infinity);
   return {
     size,
     tauReset: new Float64Array(size).fill(usToModel(o, o.tauResetUs)),
     holdoff: new Float64Array(size).fill(o.holdoffTicks * tick),
-    capExc: new Float64Array(size).fill(cap),
-    capInh: new Float64Array(size).fill(cap),
+    capExc: Float64Array.from({ length: size }, (_, j) => cap(j)),
+    capInh: Float64Array.from({ length: size }, (_, j) => cap(j)),
     fault: mismatch.fault.slice(),
     spontaneousStart: new Float64Array(size).fill(tick),
     spontaneousMinPeriod: new Float64Array(size).fill(tick),

@@ -81,7 +81,7 @@ export interface Bss2TrialThresholds {
   readonly nominal: Float64Array;
   /** v_thresh - v_rest (nominal): the unit of the voltage figures. */
   readonly span: Float64Array;
-  /** Fixed-pattern shift (mean offset + spread), fraction of span. */
+  /** Shift held for the whole realisation: fixed-pattern (mean offset + spread) plus the batch's threshold noise, fraction of span. */
   readonly shift: Float64Array;
   /** The thresholds in force; starts with the ones `realise` drew. */
   readonly current: Float64Array;
@@ -102,21 +102,32 @@ export function attachedTrialThresholds(network: Network | undefined): Bss2Trial
 const NO_TRIAL_NOISE: TrialNoise = Object.freeze({ beginTrial() {} });
 
 /**
- * bss2's per-trial noise (Substrate.trialNoise): `beginTrial(k)` redraws the threshold noise of every
- * neuron of the realised network, sigma N per slot in slot order, from a {@link TrialKeyedStream} keyed by
- * `trialStream('bss2/thresholdNoise/trials')`, and writes the thresholds into the buffer the dynamics
- * constants share. Weights and fixed-pattern mismatch are not touched. A no-op without threshold noise.
+ * bss2's per-trial noise (Substrate.trialNoise): `beginTrial(k)` redraws the per-sample noise of every
+ * neuron of the realised network: threshold = nominal + span (shift + s N - m N'), with s = per-sample
+ * threshold noise, m = membrane noise (a membrane offset eps acts as the threshold offset -eps), N and N'
+ * per slot in slot order from two {@link TrialKeyedStream}s keyed by `trialStream('bss2/thresholdNoise/trials')`
+ * and `trialStream('bss2/membraneNoise/trials')`; `shift` holds the fixed pattern and the batch's threshold
+ * noise, which stay. Writes the thresholds into the buffer the dynamics constants share. Weights and
+ * fixed-pattern mismatch are not touched. A no-op without per-sample noise.
  */
 export function bss2TrialNoise(network: Network, context: Pick<RealiseContext, 'trialStream'>, o: Bss2Options): TrialNoise {
-  const sigma = o.noiseScale * o.noise.threshold;
+  const sSample = o.noiseScale * o.noise.thresholdSample;
+  const sMembrane = o.noiseScale * o.noise.membrane;
   const th = attachedTrialThresholds(network);
-  if (sigma === 0 || th === undefined) return NO_TRIAL_NOISE;
-  const stream = new TrialKeyedStream(context.trialStream('bss2/thresholdNoise/trials'));
+  if ((sSample === 0 && sMembrane === 0) || th === undefined) return NO_TRIAL_NOISE;
+  const sample = sSample === 0 ? null : new TrialKeyedStream(context.trialStream('bss2/thresholdNoise/trials'));
+  const membrane = sMembrane === 0 ? null : new TrialKeyedStream(context.trialStream('bss2/membraneNoise/trials'));
   const { size, nominal, span, shift, current } = th;
   return {
     beginTrial(trial) {
-      stream.begin(trial);
-      for (let j = 0; j < size; j++) current[j] = nominal[j] + span[j] * (shift[j] + sigma * normalDraw(stream));
+      sample?.begin(trial);
+      membrane?.begin(trial);
+      for (let j = 0; j < size; j++) {
+        let x = shift[j];
+        if (sample !== null) x += sSample * normalDraw(sample);
+        if (membrane !== null) x -= sMembrane * normalDraw(membrane);
+        current[j] = nominal[j] + span[j] * x;
+      }
     },
   };
 }
