@@ -118,4 +118,21 @@ describe('the CLI with --plugin', () => {
     expect(differing).toBe(0);
     expect(a.model.weights.some((w, l) => w.some((x, k) => x !== 0 && x === b.model.weights[l][k]))).toBe(true);
   }, 120_000);
+
+  it('sweep --plugin: the sweep workers import the plugin and train on its substrate', async () => {
+    const spec = join(dir, 'sweep.json');
+    await writeFile(
+      spec,
+      JSON.stringify({
+        preset: 'yinyang', epochs: 1, seeds: [1], trainSamples: 100, testSamples: 100,
+        substrate: { name: 'hotter' }, modes: ['in-the-loop'], axes: [{ name: 'deltaMv', values: [0, 2] }],
+      }),
+    );
+    const out = join(dir, 'sweep-out');
+    const r = await runCli(['sweep', spec, '--out', out, '--workers', '2', '--plugin', PLUGIN]);
+    expect(r.code, r.err).toBe(0);
+    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as { rows: { point: { deltaMv: number }; test_accuracy: number }[] };
+    expect(results.rows.map((row) => row.point.deltaMv).sort()).toEqual([0, 2]);
+    for (const row of results.rows) expect(row.test_accuracy).toBeGreaterThan(0);
+  }, 120_000);
 });

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { UsageError, type CliIo } from '../io.ts';
+import { loadPlugins, pluginOption } from '../plugins.ts';
 
 const SPEC_HELP = `
 The spec (JSON; docs/sweeps.md):
@@ -46,8 +47,9 @@ export function sweepCommand(io: CliIo): Command {
     .option('-o, --out <dir>', 'folder of the sweep (required): spec.json, points/, models/, results.json, results.csv')
     .option('-w, --workers <n>', 'worker threads, one point each at a time (default: available cores)')
     .option('--shard <i/n>', 'run only shard i of n (a deterministic 1/n of the points; Slurm: $SLURM_ARRAY_TASK_ID/n)')
+    .addOption(pluginOption())
     .addHelpText('after', SPEC_HELP)
-    .action(async (specPath: string, opts: { out?: string; workers?: string; shard?: string }) => {
+    .action(async (specPath: string, opts: { out?: string; workers?: string; shard?: string; plugin?: string[] }) => {
       const out = opts.out;
       if (out === undefined) throw new UsageError('--out: required (the folder of the sweep)');
       const { loadSweepSpec, parseShard, runSweep, SweepStoreError } = await import('../../plugins/sweep/index.ts');
@@ -60,9 +62,10 @@ export function sweepCommand(io: CliIo): Command {
       }
       let bar: ReturnType<typeof startProgress> | null = null;
       try {
+        const plugins = await loadPlugins(opts.plugin);
         const spec = await loadSweepSpec(specPath);
         const run = await runSweep(
-          { spec, outDir: out, workers, shard },
+          { spec, outDir: out, workers, shard, plugins },
           {
             onStart(info) {
               const which = shard === null ? '' : ` (shard ${shard.index}/${shard.count}: ${info.shardJobs} of ${info.total})`;

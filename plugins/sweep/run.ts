@@ -22,6 +22,8 @@ export interface SweepRunOptions {
   /** Worker threads (each runs one job at a time). */
   readonly workers: number;
   readonly shard: Shard | null;
+  /** Modules (absolute URLs) every worker imports before its first task: plugins registering substrates. */
+  readonly plugins?: readonly string[];
 }
 
 /**
@@ -57,7 +59,7 @@ export async function runSweep(options: SweepRunOptions, events: SweepEvents = {
       if (needsBaseline) {
         for (const seed of [...new Set(toRun.map((j) => j.seed))]) {
           const b = baselineJob(spec, seed);
-          const task: SweepTask = { kind: 'baseline', job: b, path: paths.model(b.key) };
+          const task: SweepTask = { kind: 'baseline', job: b, path: paths.model(b.key), plugins: options.plugins ?? [] };
           baselines.set(seed, pool.run(task));
         }
       }
@@ -69,6 +71,7 @@ export async function runSweep(options: SweepRunOptions, events: SweepEvents = {
           const task: SweepTask = {
             kind: 'job',
             job,
+            plugins: options.plugins ?? [],
             baselinePath: needsBaseline ? paths.model(baselineJob(spec, job.seed).key) : null,
           };
           const outcome = (await pool.run(task)) as Awaited<ReturnType<typeof import('./runJob.ts').runSweepJob>>;
