@@ -24,7 +24,8 @@ export function sweepSummary(results: SweepResults, axis: string): { mode: strin
 
 /**
  * Robustness sweep: test accuracy (mean over seeds, error bars one standard deviation) against the value
- * of one axis, one line per training mode. Other axes, if any, are pooled (said in the title).
+ * of one axis, one line per training mode. Other axes varied in the same rows, if any, are pooled (said in
+ * the title).
  */
 export function sweepSpec(results: SweepResults, options: SweepOptions = {}): TopLevelSpec {
   const axis = options.axis ?? results.axes[0];
@@ -33,7 +34,9 @@ export function sweepSpec(results: SweepResults, options: SweepOptions = {}): To
   const numeric = summary.every((s) => typeof s.x === 'number');
   const x = { field: 'x', type: numeric ? 'quantitative' : 'ordinal', title: axis };
   const color = { field: 'mode', type: 'nominal', title: 'training mode' };
-  const others = results.axes.filter((a) => a !== axis);
+  // axes varied together with this one in the plotted rows (a product sweep); a one-axis-at-a-time sweep
+  // ("combine": "each") has rows that name only their own axis, so nothing is pooled
+  const others = results.axes.filter((a) => a !== axis && results.rows.some((r) => r.point[axis] !== undefined && r.point[a] !== undefined));
   const seeds = new Set(results.rows.map((r) => r.seed)).size;
   return asSpec({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
