@@ -1,5 +1,5 @@
 import type { CsrMatrix } from '../network/network.ts';
-import { integerDraw, type RandomStream } from '../rng.ts';
+import type { RandomStream } from '../rng.ts';
 import { drawDistinct, type ConnectorEnds } from './connectors.ts';
 import type { ConnectorConfig } from './schema.ts';
 import type { WeightOf } from './weights.ts';
@@ -185,18 +185,8 @@ function fixedInDegree(
     const stream = openStream();
     const chosen = new Int32Array(n);
     for (let j = 0; j < ends.nPost; j++) {
-      const excludeSelf = !self && j < ends.nPre;
-      const m = excludeSelf ? ends.nPre - 1 : ends.nPre;
-      const swapped = new Map<number, number>();
-      const at = (x: number): number => swapped.get(x) ?? x;
-      for (let k = 0; k < n; k++) {
-        const r = k + integerDraw(stream, m - k);
-        const pick = at(r);
-        swapped.set(r, at(k));
-        // Candidate c stands for source c, or c + 1 at and after the excluded self index j.
-        chosen[k] = excludeSelf && pick >= j ? pick + 1 : pick;
-      }
-      chosen.sort();
+      // the same draws as generateConnections (connectors.ts)
+      drawDistinct(stream, ends.nPre, n, !self && j < ends.nPre ? j : -1, chosen);
       preOf.set(chosen, j * n);
     }
   }
