@@ -7,22 +7,12 @@
 import type { FirstspikeConfig, IfCurrExpParamsConfig, PopulationConfig, ProjectionConfig } from '../config/schema.ts';
 import { LIF_PARAM_FIELDS, lifParamsAt, type LifParams } from '../lif/params.ts';
 import type { SimulationSpec } from '../simulation.ts';
+import { PYNN_PARAM_NAMES } from '../config/pynnParamNames.ts';
 
-const PYNN_NAMES: Readonly<Record<keyof LifParams, keyof IfCurrExpParamsConfig>> = {
-  tauMemMs: 'tau_m',
-  tauSynExcMs: 'tau_syn_E',
-  tauSynInhMs: 'tau_syn_I',
-  capacitanceNf: 'cm',
-  vRestMv: 'v_rest',
-  vResetMv: 'v_reset',
-  vThreshMv: 'v_thresh',
-  tauRefracMs: 'tau_refrac',
-  iOffsetNa: 'i_offset',
-};
 
 function pynnParams(params: LifParams, only?: readonly (keyof LifParams)[]): IfCurrExpParamsConfig {
   const out: Record<string, number> = {};
-  for (const field of only ?? LIF_PARAM_FIELDS) out[PYNN_NAMES[field]] = params[field];
+  for (const field of only ?? LIF_PARAM_FIELDS) out[PYNN_PARAM_NAMES[field]] = params[field];
   return out as IfCurrExpParamsConfig;
 }
 

@@ -1,5 +1,6 @@
 import type { LifPopulation, Network, Population } from '../../core/network/network.ts';
 import type { RecordingSpec } from '../../core/network/network.ts';
+import { PYNN_PARAM_NAMES } from '../../core/config/pynnParamNames.ts';
 
 /*
  * The network data embedded in an exported PyNN script: every population with its per-neuron
@@ -48,19 +49,6 @@ export interface PynnNetworkData {
     readonly v: { population: string; indices: number[]; dt_ms: number }[];
   };
 }
-
-/** PyNN name of each LifParamArrays field. */
-export const PYNN_PARAM_NAMES = {
-  tauMemMs: 'tau_m',
-  tauSynExcMs: 'tau_syn_E',
-  tauSynInhMs: 'tau_syn_I',
-  capacitanceNf: 'cm',
-  vRestMv: 'v_rest',
-  vResetMv: 'v_reset',
-  vThreshMv: 'v_thresh',
-  tauRefracMs: 'tau_refrac',
-  iOffsetNa: 'i_offset',
-} as const;
 
 function perNeuron(values: Float64Array): PerNeuron {
   for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return Array.from(values);
