@@ -1,9 +1,9 @@
 import { PAPER_SLOT_UNITS, bss2CostEstimate, type Bss2CostEstimate } from '../../substrates/bss2/cost.ts';
 import { Command, Option } from 'commander';
-import { ConfigError } from '../../core/config/index.ts';
-import { formatDocument, loadModel } from '../../plugins/learning/modelFile.ts';
+import { formatDocument } from '../../plugins/learning/modelFile.ts';
 import { evaluate, type Evaluation } from '../../plugins/learning/trainer.ts';
-import { UsageError, type CliIo } from '../io.ts';
+import { loadModelOption } from '../modelOption.ts';
+import type { CliIo } from '../io.ts';
 import { loadPlugins, pluginOption } from '../plugins.ts';
 import { chipSeedOption, className, integerOption, presetData, presetOption, substrateOption } from './train.ts';
 
@@ -64,14 +64,7 @@ export function evaluateCommand(io: CliIo): Command {
     .addOption(pluginOption())
     .action(async (opts: EvaluateCliOptions) => {
       await loadPlugins(opts.plugin);
-      let loaded: Awaited<ReturnType<typeof loadModel>>;
-      try {
-        loaded = await loadModel(opts.model);
-      } catch (error) {
-        if (error instanceof ConfigError) throw new UsageError(`--model '${opts.model}': ${error.message}`);
-        throw error;
-      }
-      const { model, meta } = loaded;
+      const { model, meta } = await loadModelOption(opts.model);
       const t = meta.training;
       const preset = presetOption(meta.preset);
       const substrateName = opts.substrate ?? t.substrate;

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { loadModelOption } from '../modelOption.ts';
 import { UsageError, writeFileAtomic, type CliIo } from '../io.ts';
 
 /** Writes `text` to `out` (atomically) or to standard output, and says so on stderr unless quiet. */
@@ -94,18 +95,10 @@ function configCommand(io: CliIo): Command {
       if (!['test', 'validation', 'train'].includes(opts.split)) {
         throw new UsageError(`--split: must be test, validation or train (got '${opts.split}')`);
       }
-      const { ConfigError } = await import('../../core/config/index.ts');
-      const { loadModel, formatDocument } = await import('../../plugins/learning/modelFile.ts');
+      const { formatDocument } = await import('../../plugins/learning/modelFile.ts');
       const { presetOption, presetData, integerOption, className } = await import('./train.ts');
       const { modelConfig } = await import('../../plugins/interop/modelConfig.ts');
-      let loaded: Awaited<ReturnType<typeof loadModel>>;
-      try {
-        loaded = await loadModel(opts.model);
-      } catch (error) {
-        if (error instanceof ConfigError) throw new UsageError(`--model '${opts.model}': ${error.message}`);
-        throw error;
-      }
-      const { model, meta } = loaded;
+      const { model, meta } = await loadModelOption(opts.model);
       const preset = presetOption(meta.preset);
       const n0 = model.layerSizes[0];
       let inputTimes: (number | null)[];

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
+import { loadModelOption } from '../modelOption.ts';
 import { UsageError, writeFileAtomic, type CliIo } from '../io.ts';
 
 /**
@@ -93,18 +94,8 @@ export interface ModelOptions extends CommonOptions {
 
 /** Loads a model file and resolves the substrate as `evaluate` does (default: the one it was trained on). */
 async function modelRun(opts: ModelOptions) {
-  const { loadModel } = await import('../../plugins/learning/modelFile.ts');
-  const { ConfigError } = await import('../../core/config/index.ts');
   const train = await import('./train.ts');
-  let loaded: Awaited<ReturnType<typeof loadModel>>;
-  try {
-    loaded = await loadModel(opts.model);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(`--model '${opts.model}': ${error.message} (expected a model file written by 'firstspike train')`);
-    if (error instanceof Error && 'code' in error) throw new UsageError(`--model '${opts.model}': cannot read (${String(error.code)})`);
-    throw error;
-  }
-  const { model, meta } = loaded;
+  const { model, meta } = await loadModelOption(opts.model);
   const t = meta.training;
   const preset = train.presetOption(meta.preset);
   const name = opts.substrate ?? t.substrate;
