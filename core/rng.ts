@@ -36,3 +36,16 @@ export function integerDraw(stream: RandomStream, n: number): number {
 export function exponentialDraw(stream: RandomStream, rate: number): number {
   return -Math.log(1 - stream.next()) / rate;
 }
+
+/**
+ * MurmurHash3's 32-bit finaliser (Appleby): spreads every input bit over the output. The substrates use it to
+ * derive counter-based per-trial and per-spike draws from a seed without a stream per draw.
+ */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

@@ -1,4 +1,4 @@
-import { normalDraw, type RandomStream } from '../../core/rng.ts';
+import { fmix32, normalDraw, type RandomStream } from '../../core/rng.ts';
 import type { Network } from '../../core/network/network.ts';
 import type { RealiseContext, TrialNoise } from '../../core/substrate/substrate.ts';
 import type { Bss2Options } from './options.ts';
@@ -57,16 +57,6 @@ export class TrialKeyedStream implements RandomStream {
     this.c = (this.c + t) | 0;
     return t >>> 0;
   }
-}
-
-/** MurmurHash3's 32-bit finaliser: spreads every input bit over the output. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /**

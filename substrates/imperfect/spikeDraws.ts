@@ -1,14 +1,4 @@
-import type { RandomStream } from '../../core/rng.ts';
-
-/** MurmurHash3's 32-bit finaliser: spreads every input bit over the output. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+import { fmix32, type RandomStream } from '../../core/rng.ts';
 
 /** One round of MurmurHash3's 32-bit block mixing of `k` into `h`. */
 function mix(h: number, k: number): number {
