@@ -152,9 +152,9 @@ export function generateConnections(
         openStream,
       );
     case 'fixed_in_degree':
-      return fixedInDegree(ends, allowSelf(connector.allow_self_connections, ends), connector.n, openStream);
+      return fixedDegree(ends, allowSelf(connector.allow_self_connections, ends), connector.n, openStream, true);
     case 'fixed_out_degree':
-      return fixedOutDegree(ends, allowSelf(connector.allow_self_connections, ends), connector.n, openStream);
+      return fixedDegree(ends, allowSelf(connector.allow_self_connections, ends), connector.n, openStream, false);
     case 'from_list': {
       const n = connector.connections.length;
       const pre = new Int32Array(n);
@@ -219,44 +219,30 @@ function fixedProbability(
 }
 
 /**
- * For each post (ascending), n distinct sources drawn without replacement by a partial Fisher-Yates
- * shuffle of the candidate list (kept sparse in a Map, so the cost is O(n) per post, not O(n_pre)),
- * then sorted ascending.
+ * fixed_in_degree (`perPost`): for each post (ascending), n distinct sources; fixed_out_degree (PyNN's
+ * FixedNumberPostConnector): for each pre (ascending), n distinct targets. Each set is drawn without
+ * replacement by drawDistinct and sorted ascending; a neuron is never its own partner without
+ * self-connections.
  */
-function fixedInDegree(
+function fixedDegree(
   ends: ConnectorEnds,
   self: boolean,
   n: number,
   openStream: () => RandomStream,
+  perPost: boolean,
 ): Connections {
   const out = new PairBuffer();
   if (n === 0) return out.finish();
   const stream = openStream();
   const chosen = new Int32Array(n);
-  for (let j = 0; j < ends.nPost; j++) {
-    drawDistinct(stream, ends.nPre, n, !self && j < ends.nPre ? j : -1, chosen);
-    for (let k = 0; k < n; k++) out.push(chosen[k], j);
-  }
-  return out.finish();
-}
-
-/**
- * PyNN's FixedNumberPostConnector: for each pre (ascending), n distinct targets drawn like the sources of
- * fixed_in_degree, then sorted ascending.
- */
-function fixedOutDegree(
-  ends: ConnectorEnds,
-  self: boolean,
-  n: number,
-  openStream: () => RandomStream,
-): Connections {
-  const out = new PairBuffer();
-  if (n === 0) return out.finish();
-  const stream = openStream();
-  const chosen = new Int32Array(n);
-  for (let i = 0; i < ends.nPre; i++) {
-    drawDistinct(stream, ends.nPost, n, !self && i < ends.nPost ? i : -1, chosen);
-    for (let k = 0; k < n; k++) out.push(i, chosen[k]);
+  const owners = perPost ? ends.nPost : ends.nPre;
+  const pool = perPost ? ends.nPre : ends.nPost;
+  for (let r = 0; r < owners; r++) {
+    drawDistinct(stream, pool, n, !self && r < pool ? r : -1, chosen);
+    for (let k = 0; k < n; k++) {
+      if (perPost) out.push(chosen[k], r);
+      else out.push(r, chosen[k]);
+    }
   }
   return out.finish();
 }
