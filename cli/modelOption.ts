@@ -13,7 +13,11 @@ export async function loadModelOption(path: string): Promise<{ model: LayeredMod
   try {
     return await loadModel(path);
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(`--model '${path}': ${error.message} (expected a model file written by 'firstspike train')`);
+    if (error instanceof ConfigError) {
+      // a document of another kind (fails at its root) is told what was expected; a model with one bad value is not
+      const hint = error.path === '/' ? " (expected a model file written by 'firstspike train')" : '';
+      throw new UsageError(`--model '${path}': ${error.message}${hint}`);
+    }
     if (error instanceof Error && 'code' in error) throw new UsageError(`--model '${path}': cannot read (${String(error.code)})`);
     throw error;
   }
