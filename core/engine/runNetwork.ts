@@ -295,7 +295,7 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
         let q = n;
         for (let ev = head[i]; ev >= 0; ev = w.evNext[ev]) {
           q--;
-          const t = w.slotTime[w.evSlot[ev]];
+          const t = w.evTime[ev];
           const wt = w.evWeight[ev];
           let r = q;
           while (r + 1 < n && slowTimes[r + 1] < t) {
@@ -325,7 +325,11 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
         iInhNa[i] = iI0 * f.decayInh + acc[a4 + ACC_INH];
         lastMs[i] = end;
       }
-      acc.fill(0, 4 * i, 4 * i + 4);
+      const a4 = 4 * i;
+      acc[a4] = 0;
+      acc[a4 + 1] = 0;
+      acc[a4 + 2] = 0;
+      acc[a4 + 3] = 0;
       head[i] = -1;
     }
   };
@@ -429,6 +433,12 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
       if (src.kind !== 'source') continue;
       const d = proj.delayMs;
       const chunk = chunks[x];
+      // the projection's rows, hoisted out of the per-spike loop (deliverRow, inlined)
+      const synRowStart = proj.synapses.rowStart;
+      const synTargets = proj.synapses.targets;
+      const synWeights = proj.synapses.weights;
+      const base = offset[proj.target];
+      const fast = fastOf[proj.target];
       while (chunk !== null) {
         const buf = chunk.buf;
         const rowStart = chunk.rowStart;
@@ -437,7 +447,12 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
           let q = cursor[j];
           const last = rowStart[j + 1];
           while (q < last && buf[q] + d < end) {
-            externalEvents += deliverRow(projIdx, j, buf[q] + d);
+            const t = buf[q] + d;
+            const from = synRowStart[j];
+            const to = synRowStart[j + 1];
+            if (fast !== null) windowed!.deliver(fast, base, synTargets, synWeights, from, to, t);
+            else for (let e = from; e < to; e++) buffers.insert(base + synTargets[e], t, synWeights[e]);
+            externalEvents += to - from;
             q++;
           }
           cursor[j] = q;
