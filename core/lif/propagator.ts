@@ -27,6 +27,25 @@ export const KERNEL_INH = 4;
 let memoRate = NaN;
 let memoTime = NaN;
 let memoDecay = NaN;
+/** e^{-a t} - 1 of the memo when it was formed by the one-transcendental case below, else NaN. */
+let memoMinusOne = NaN;
+
+/**
+ * tau_syn_E = tau_syn_I = tau_m / 2 exactly (b = 2a, so b - a = a) and a t <= 0.5: e^{-a t} - 1 by one expm1,
+ * and e^{-a t} = 1 + that (relative rounding below 2 ulp while e^{-a t} >= e^{-0.5}), which then also gives
+ * e^{-b t} and K (the expm1 branch of the factors with its argument (b - a) t = a t). Otherwise NaN, and the
+ * caller takes exp. Memoised with the plain e^{-a t}.
+ */
+function minusOneRatioTwo(a: number, dE: number, dI: number, t: number): number {
+  if (dE !== a || dI !== a || !(a * t <= 0.5)) return NaN;
+  if (a === memoRate && t === memoTime && memoMinusOne === memoMinusOne) return memoMinusOne;
+  const m = Math.expm1(-a * t);
+  memoRate = a;
+  memoTime = t;
+  memoDecay = 1 + m;
+  memoMinusOne = m;
+  return m;
+}
 
 /**
  * The factors of the free propagation of neuron `i` over `t` ms (docs/design.md section 1): e^{-a t}, e^{-b_E t},
@@ -38,13 +57,16 @@ export function intervalFactors(k: LifConstants, i: number, t: number, out: Floa
   const a = k.rateMem[i];
   const dE = k.rateDiffExc[i];
   const dI = k.rateDiffInh[i];
+  const m2 = minusOneRatioTwo(a, dE, dI, t);
   let ea: number;
-  if (a === memoRate && t === memoTime) ea = memoDecay;
+  if (m2 === m2) ea = 1 + m2;
+  else if (a === memoRate && t === memoTime && memoMinusOne !== memoMinusOne) ea = memoDecay;
   else {
     ea = Math.exp(-a * t);
     memoRate = a;
     memoTime = t;
     memoDecay = ea;
+    memoMinusOne = NaN;
   }
 
   let eE: number;
@@ -58,7 +80,7 @@ export function intervalFactors(k: LifConstants, i: number, t: number, out: Floa
     eE = Math.exp(-k.rateExc[i] * t);
     kE = (ea - eE) / dE;
   } else {
-    const m = Math.expm1(-xE);
+    const m = m2 === m2 ? m2 : Math.expm1(-xE);
     eE = ea + ea * m;
     kE = (ea * -m) / dE;
   }
@@ -110,13 +132,16 @@ export function propagateFree(
   const dI = k.rateDiffInh[i];
   const c = k.vAsymptoteMv[i];
   const invC = k.invCapacitance[i];
+  const m2 = minusOneRatioTwo(a, dE, dI, t);
   let ea: number;
-  if (a === memoRate && t === memoTime) ea = memoDecay;
+  if (m2 === m2) ea = 1 + m2;
+  else if (a === memoRate && t === memoTime && memoMinusOne !== memoMinusOne) ea = memoDecay;
   else {
     ea = Math.exp(-a * t);
     memoRate = a;
     memoTime = t;
     memoDecay = ea;
+    memoMinusOne = NaN;
   }
 
   let eE: number;
@@ -130,7 +155,7 @@ export function propagateFree(
     eE = Math.exp(-k.rateExc[i] * t);
     kE = (ea - eE) / dE;
   } else {
-    const m = Math.expm1(-xE);
+    const m = m2 === m2 ? m2 : Math.expm1(-xE);
     eE = ea + ea * m;
     kE = (ea * -m) / dE;
   }
