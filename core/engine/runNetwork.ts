@@ -8,7 +8,7 @@ import { InputBuffers } from './inputBuffers.ts';
 import { SpikeRecorder, type MembraneTrace, type SpikeTable } from './recorder.ts';
 import { DelayResolutionError, NonFiniteStateError, SpikeLimitError } from './runLimits.ts';
 import { planSchedule } from './schedule.ts';
-import { SourceChunks } from './sourceChunks.ts';
+import { SourceWindows } from './sourceWindows.ts';
 import { ACC_EXC, ACC_INH, ACC_V_EXC, ACC_V_INH, WindowedLif } from './windowedLif.ts';
 
 /** Counts from one run. */
@@ -58,6 +58,8 @@ export interface RunOptions<C> {
 
 const FIRE = 0;
 const INPUT = 1;
+/** Lookahead windows whose source arrivals are sorted in one go (sourceWindows.ts). */
+const WINDOWS_PER_STRETCH = 64;
 
 /**
  * Runs a realised network with exact event-driven dynamics (docs/design.md section 2 and 2b).
@@ -110,11 +112,12 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
     } else external.push(idx);
   });
   const sourcePointer = external.map((idx) => new Int32Array(pops[projections[idx].source].size));
-  // with finite windows, source spikes are scanned from compact stretches of a few windows (sourceChunks.ts)
-  const chunkMs = 16 * schedule.windowMs;
+  // with finite windows, source arrivals are sorted into per-window lists a stretch of windows at a time
+  // (sourceWindows.ts)
   const chunks = external.map((idx) => {
-    const src = pops[projections[idx].source];
-    return src.kind === 'source' && Number.isFinite(chunkMs) ? new SourceChunks(src.spikeTimesMs) : null;
+    const proj = projections[idx];
+    const src = pops[proj.source];
+    return src.kind === 'source' && Number.isFinite(schedule.windowMs) ? new SourceWindows(src.spikeTimesMs, proj.delayMs, WINDOWS_PER_STRETCH) : null;
   });
 
   const buffers = new InputBuffers(total);
@@ -390,11 +393,14 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
       const src = pops[proj.source];
       if (src.kind !== 'source') continue;
       const chunk = chunks[x];
+      // the per-window lists keep their own cursors (sourceWindows.ts); the plain scan keeps sourcePointer
+      if (chunk !== null) {
+        next = Math.min(next, chunk.earliestUndelivered());
+        continue;
+      }
       const ptr = sourcePointer[x];
       for (let j = 0; j < src.size; j++) {
-        // the chunked scan keeps its own cursors (sourceChunks.ts); the plain one keeps sourcePointer
-        if (chunk !== null) next = Math.min(next, chunk.nextUndelivered(j) + proj.delayMs);
-        else if (ptr[j] < src.spikeTimesMs[j].length) next = Math.min(next, src.spikeTimesMs[j][ptr[j]] + proj.delayMs);
+        if (ptr[j] < src.spikeTimesMs[j].length) next = Math.min(next, src.spikeTimesMs[j][ptr[j]] + proj.delayMs);
       }
     }
     const horizon = Math.min(next, durationMs);
@@ -439,27 +445,19 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
       const synWeights = proj.synapses.weights;
       const base = offset[proj.target];
       const fast = fastOf[proj.target];
-      while (chunk !== null) {
-        const buf = chunk.buf;
-        const rowStart = chunk.rowStart;
-        const cursor = chunk.cursor;
-        for (let j = 0; j < src.size; j++) {
-          let q = cursor[j];
-          const last = rowStart[j + 1];
-          while (q < last && buf[q] + d < end) {
-            const t = buf[q] + d;
-            const from = synRowStart[j];
-            const to = synRowStart[j + 1];
-            if (fast !== null) windowed!.deliver(fast, base, synTargets, synWeights, from, to, t);
-            else for (let e = from; e < to; e++) buffers.insert(base + synTargets[e], t, synWeights[e]);
-            externalEvents += to - from;
-            q++;
-          }
-          cursor[j] = q;
+      if (chunk !== null) {
+        chunk.forWindow(start, end, windowMs, durationMs);
+        const arrival = chunk.arrivalMs;
+        const source = chunk.source;
+        for (let e = chunk.from; e < chunk.to; e++) {
+          const j = source[e];
+          const t = arrival[e];
+          const from = synRowStart[j];
+          const to = synRowStart[j + 1];
+          if (fast !== null) windowed!.deliver(fast, base, synTargets, synWeights, from, to, t);
+          else for (let y = from; y < to; y++) buffers.insert(base + synTargets[y], t, synWeights[y]);
+          externalEvents += to - from;
         }
-        // spikes not in the stretch have t >= hiMs, so t + d >= hiMs + d: none is due while hiMs + d >= end
-        if (chunk.exhausted || chunk.hiMs + d >= end) break;
-        chunk.load(Math.max(end - d, chunk.hiMs) + chunkMs);
       }
       if (chunk !== null) continue;
       const ptr = sourcePointer[x];
