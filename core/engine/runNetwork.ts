@@ -58,8 +58,6 @@ export interface RunOptions<C> {
 
 const FIRE = 0;
 const INPUT = 1;
-/** Lookahead windows whose source arrivals are sorted in one go (sourceWindows.ts). */
-const WINDOWS_PER_STRETCH = 64;
 
 /**
  * Runs a realised network with exact event-driven dynamics (docs/design.md section 2 and 2b).
@@ -117,7 +115,7 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
   const chunks = external.map((idx) => {
     const proj = projections[idx];
     const src = pops[proj.source];
-    return src.kind === 'source' && Number.isFinite(schedule.windowMs) ? new SourceWindows(src.spikeTimesMs, proj.delayMs, WINDOWS_PER_STRETCH) : null;
+    return src.kind === 'source' && Number.isFinite(schedule.windowMs) ? new SourceWindows(src.spikeTimesMs, proj.delayMs, schedule.windowMs) : null;
   });
 
   const buffers = new InputBuffers(total);

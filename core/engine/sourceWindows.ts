@@ -11,6 +11,9 @@
  * back and a new stretch is planned from that window: every spike with arrival before the window's start has
  * been delivered, every later one has not (t + d is monotone in t).
  */
+/** Spikes a stretch aims at (sets its number of windows from the sources' mean rate). */
+const SPIKES_PER_STRETCH = 1 << 19;
+
 export class SourceWindows {
   /** Arrival times (ms) and source indices of the stretch, window by window. */
   arrivalMs: Float64Array = new Float64Array(1024);
@@ -27,20 +30,38 @@ export class SourceWindows {
   private current = 0;
   /** Per source: index of its first spike not yet put into a stretch. */
   private readonly next: Int32Array;
-  /** Scratch of {@link plan}: each stretch spike's window, and the per-window fill positions. */
-  private bucketOf: Uint16Array = new Uint16Array(1024);
+  /**
+   * Staging of {@link plan}, in source order: each stretch spike's arrival, source and window. The sources'
+   * arrays are read once per stretch (they lie scattered in memory: one cache miss per source), the
+   * scatter into windows then reads the staging sequentially.
+   */
+  private stagedArrival: Float64Array = new Float64Array(1024);
+  private stagedSource: Int32Array = new Int32Array(1024);
+  private stagedWindow: Uint16Array = new Uint16Array(1024);
   private readonly fillCursor: Int32Array;
+  private readonly windowsPerStretch: number;
 
-  /** `windowsPerStretch` at most 65535. */
+  /**
+   * Stretches span up to 64 windows, fewer when the sources are busy: about `SPIKES_PER_STRETCH` spikes at
+   * their mean rate, so that the staging and the lists (20 bytes per spike) stay small beside the sources.
+   */
   constructor(
     private readonly spikeTimesMs: readonly Float64Array[],
     private readonly delayMs: number,
-    private readonly windowsPerStretch: number,
+    windowMs: number,
   ) {
-    this.plannedStart = new Float64Array(windowsPerStretch);
-    this.plannedEnd = new Float64Array(windowsPerStretch);
-    this.listStart = new Int32Array(windowsPerStretch + 1);
-    this.fillCursor = new Int32Array(windowsPerStretch);
+    let spikes = 0;
+    let span = 0;
+    for (const t of spikeTimesMs) {
+      spikes += t.length;
+      if (t.length > 0 && t[t.length - 1] > span) span = t[t.length - 1];
+    }
+    const perWindow = span > 0 ? (spikes * windowMs) / span : 0;
+    this.windowsPerStretch = Math.max(4, Math.min(64, Math.floor(SPIKES_PER_STRETCH / Math.max(1, perWindow))));
+    this.plannedStart = new Float64Array(this.windowsPerStretch);
+    this.plannedEnd = new Float64Array(this.windowsPerStretch);
+    this.listStart = new Int32Array(this.windowsPerStretch + 1);
+    this.fillCursor = new Int32Array(this.windowsPerStretch);
     this.next = new Int32Array(spikeTimesMs.length);
   }
 
@@ -114,7 +135,8 @@ export class SourceWindows {
     const d = this.delayMs;
     const counts = this.listStart;
     counts.fill(0);
-    // pass 1: each spike's window (an estimate from the grid, corrected against the exact ends), counted
+    // one pass over the sources: each spike's window (an estimate from the grid, corrected against the
+    // exact ends), staged in source order and counted per window
     let m = 0;
     for (let j = 0; j < times.length; j++) {
       const t = times[j];
@@ -127,11 +149,15 @@ export class SourceWindows {
         if (k > nb - 1) k = nb - 1;
         while (k > 0 && a < ends[k - 1]) k--;
         while (!(a < ends[k])) k++;
-        if (m === this.bucketOf.length) this.growBuckets();
-        this.bucketOf[m++] = k;
+        if (m === this.stagedArrival.length) this.growStaging();
+        this.stagedArrival[m] = a;
+        this.stagedSource[m] = j;
+        this.stagedWindow[m] = k;
+        m++;
         counts[k + 1]++;
         q++;
       }
+      this.next[j] = q;
     }
     for (let k = 0; k < nb; k++) counts[k + 1] += counts[k];
     if (m > this.arrivalMs.length) {
@@ -140,30 +166,31 @@ export class SourceWindows {
       this.arrivalMs = new Float64Array(n);
       this.source = new Int32Array(n);
     }
-    // pass 2: place them, sources in order (stable), and move every source past its stretch spikes
+    // scatter into the windows' lists, in staging order (stable: sources in order within a window)
     const cursor = this.fillCursor;
     cursor.set(counts.subarray(0, nb));
     const arrival = this.arrivalMs;
     const source = this.source;
-    let r = 0;
-    for (let j = 0; j < times.length; j++) {
-      const t = times[j];
-      let q = this.next[j];
-      while (q < t.length) {
-        const a = t[q] + d;
-        if (!(a < last)) break;
-        const at = cursor[this.bucketOf[r++]]++;
-        arrival[at] = a;
-        source[at] = j;
-        q++;
-      }
-      this.next[j] = q;
+    const stagedArrival = this.stagedArrival;
+    const stagedSource = this.stagedSource;
+    const stagedWindow = this.stagedWindow;
+    for (let r = 0; r < m; r++) {
+      const at = cursor[stagedWindow[r]]++;
+      arrival[at] = stagedArrival[r];
+      source[at] = stagedSource[r];
     }
   }
 
-  private growBuckets(): void {
-    const grown = new Uint16Array(2 * this.bucketOf.length);
-    grown.set(this.bucketOf);
-    this.bucketOf = grown;
+  private growStaging(): void {
+    const n = 2 * this.stagedArrival.length;
+    const arrival = new Float64Array(n);
+    arrival.set(this.stagedArrival);
+    const source = new Int32Array(n);
+    source.set(this.stagedSource);
+    const window = new Uint16Array(n);
+    window.set(this.stagedWindow);
+    this.stagedArrival = arrival;
+    this.stagedSource = source;
+    this.stagedWindow = window;
   }
 }
