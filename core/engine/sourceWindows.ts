@@ -13,6 +13,8 @@
  */
 /** Spikes a stretch aims at (sets its number of windows from the sources' mean rate). */
 const SPIKES_PER_STRETCH = 1 << 19;
+/** Most windows in a stretch (the scatter writes one stream per window). */
+const MAX_WINDOWS = 64;
 
 export class SourceWindows {
   /** Arrival times (ms) and source indices of the stretch, window by window. */
@@ -57,7 +59,14 @@ export class SourceWindows {
       if (t.length > 0 && t[t.length - 1] > span) span = t[t.length - 1];
     }
     const perWindow = span > 0 ? (spikes * windowMs) / span : 0;
-    this.windowsPerStretch = Math.max(4, Math.min(64, Math.floor(SPIKES_PER_STRETCH / Math.max(1, perWindow))));
+    this.windowsPerStretch = Math.max(4, Math.min(MAX_WINDOWS, Math.floor(SPIKES_PER_STRETCH / Math.max(1, perWindow))));
+    // room for a stretch at 1.25 times the mean rate (grown when a stretch holds more)
+    const room = Math.max(1024, Math.min(spikes, Math.ceil(1.25 * perWindow * this.windowsPerStretch)));
+    this.stagedArrival = new Float64Array(room);
+    this.stagedSource = new Int32Array(room);
+    this.stagedWindow = new Uint16Array(room);
+    this.arrivalMs = new Float64Array(room);
+    this.source = new Int32Array(room);
     this.plannedStart = new Float64Array(this.windowsPerStretch);
     this.plannedEnd = new Float64Array(this.windowsPerStretch);
     this.listStart = new Int32Array(this.windowsPerStretch + 1);
