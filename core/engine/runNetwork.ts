@@ -447,13 +447,16 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
         chunk.forWindow(start, end, windowMs, durationMs);
         const arrival = chunk.arrivalMs;
         const source = chunk.source;
+        if (fast !== null) {
+          externalEvents += windowed!.deliverArrivals(fast, base, synRowStart, synTargets, synWeights, arrival, source, chunk.from, chunk.to);
+          continue;
+        }
         for (let e = chunk.from; e < chunk.to; e++) {
           const j = source[e];
           const t = arrival[e];
           const from = synRowStart[j];
           const to = synRowStart[j + 1];
-          if (fast !== null) windowed!.deliver(fast, base, synTargets, synWeights, from, to, t);
-          else for (let y = from; y < to; y++) buffers.insert(base + synTargets[y], t, synWeights[y]);
+          for (let y = from; y < to; y++) buffers.insert(base + synTargets[y], t, synWeights[y]);
           externalEvents += to - from;
         }
       }

@@ -77,6 +77,8 @@ function kernelPeakTime(rateMem: number, rateSyn: number): number {
 }
 
 const factors = new Float64Array(5);
+/** The factors of one arrival (WindowedLif.arrivalFactors). */
+const arrival = new Float64Array(4);
 
 /** Slots of WindowedLif.acc. */
 export const ACC_V_EXC = 0;
@@ -218,14 +220,10 @@ export class WindowedLif {
   }
 
   /**
-   * Delivers one spike row at time t (in the window) to fast population f: targets base + targets[e] with
-   * weights[e], e in [from, to). Adds each input's contribution to the end-of-window state and links it
-   * into its target's event list.
+   * The factors of an input arriving at t in the window, over its evolution to the window's end, into
+   * `arrival`: e^{-b_E tau}, K_E(tau) / C_m, e^{-b_I tau}, K_I(tau) / C_m with tau = T1 - t.
    */
-  deliver(f: FastPopulation, base: number, targets: Int32Array, weights: Float64Array, from: number, to: number, t: number): void {
-    const n = to - from;
-    if (this.evCount + n > this.evTime.length) this.growEvents(this.evCount + n);
-    // factors of the input's evolution from t to the window's end
+  private arrivalFactors(f: FastPopulation, t: number): void {
     const tau = this.windowEnd - t;
     let eExc: number;
     let kExc: number;
@@ -250,6 +248,25 @@ export class WindowedLif {
       eInh = factors[DECAY_INH];
       kInh = f.invC * factors[KERNEL_INH];
     }
+    arrival[0] = eExc;
+    arrival[1] = kExc;
+    arrival[2] = eInh;
+    arrival[3] = kInh;
+  }
+
+  /**
+   * Delivers one spike row at time t (in the window) to fast population f: targets base + targets[e] with
+   * weights[e], e in [from, to). Adds each input's contribution to the end-of-window state and links it
+   * into its target's event list.
+   */
+  deliver(f: FastPopulation, base: number, targets: Int32Array, weights: Float64Array, from: number, to: number, t: number): void {
+    const n = to - from;
+    if (this.evCount + n > this.evTime.length) this.growEvents(this.evCount + n);
+    this.arrivalFactors(f, t);
+    const eExc = arrival[0];
+    const kExc = arrival[1];
+    const eInh = arrival[2];
+    const kInh = arrival[3];
     const acc = this.acc;
     const head = this.head;
     const evTime = this.evTime;
@@ -273,6 +290,94 @@ export class WindowedLif {
       ev++;
     }
     this.evCount = ev;
+  }
+
+  /**
+   * Delivers a window's spike-source arrivals to fast population f: for e in [from, to), the row of source
+   * sources[e] (targets base + targets[rowStart[j] ..< rowStart[j + 1]]) at time arrivalsMs[e], exactly as
+   * {@link deliver} would row by row (the same sums in the same order), in one call: a source row is
+   * often a single synapse, and a call per row cost more than the row. Returns the number of events.
+   */
+  deliverArrivals(
+    f: FastPopulation,
+    base: number,
+    rowStart: Int32Array,
+    targets: Int32Array,
+    weights: Float64Array,
+    arrivalsMs: Float64Array,
+    sources: Int32Array,
+    from: number,
+    to: number,
+  ): number {
+    const acc = this.acc;
+    const head = this.head;
+    const windowEnd = this.windowEnd;
+    const windowMs = this.windowEnd - this.windowStart;
+    const bulkFactors = f.tableLive && f.ratioTwo;
+    const table = f.decayTable;
+    const stepsPerMs = f.tableStepsPerMs;
+    const stepMs = f.tableStepMs;
+    const rate = f.rateMem;
+    const scaleTwo = f.kernelScaleTwo;
+    let ev = this.evCount;
+    let evTime = this.evTime;
+    let evWeight = this.evWeight;
+    let evNext = this.evNext;
+    let events = 0;
+    for (let e = from; e < to; e++) {
+      const j = sources[e];
+      const r0 = rowStart[j];
+      const r1 = rowStart[j + 1];
+      if (r0 === r1) continue;
+      const t = arrivalsMs[e];
+      if (ev + (r1 - r0) > evTime.length) {
+        this.evCount = ev;
+        this.growEvents(ev + (r1 - r0));
+        evTime = this.evTime;
+        evWeight = this.evWeight;
+        evNext = this.evNext;
+      }
+      const tau = windowEnd - t;
+      let eExc: number;
+      let kExc: number;
+      let eInh: number;
+      let kInh: number;
+      if (bulkFactors && tau >= 0 && tau <= windowMs) {
+        // decayFromTable inlined, then the tau_m = 2 tau_syn factors of deliver
+        const q = (tau * stepsPerMs) | 0;
+        const y = rate * (tau - q * stepMs);
+        const x = table[q] * (1 - y * (1 - y * (0.5 - y * (1 / 6))));
+        eExc = x * x;
+        kExc = scaleTwo * (x * (1 - x));
+        eInh = eExc;
+        kInh = kExc;
+      } else {
+        this.arrivalFactors(f, t);
+        eExc = arrival[0];
+        kExc = arrival[1];
+        eInh = arrival[2];
+        kInh = arrival[3];
+      }
+      for (let r = r0; r < r1; r++) {
+        const i = base + targets[r];
+        const w = weights[r];
+        if (w >= 0) {
+          acc[4 * i + ACC_EXC] += w * eExc;
+          acc[4 * i + ACC_V_EXC] += w * kExc;
+        } else {
+          acc[4 * i + ACC_INH] += w * eInh;
+          acc[4 * i + ACC_V_INH] += w * kInh;
+        }
+        evTime[ev] = t;
+        evWeight[ev] = w;
+        evNext[ev] = head[i];
+        head[i] = ev;
+        ev++;
+      }
+      events += r1 - r0;
+    }
+    this.evCount = ev;
+    return events;
   }
 
   private growEvents(needed: number): void {
