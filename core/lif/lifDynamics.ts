@@ -7,10 +7,14 @@ import { lifFirstSpikes } from './firstSpikeSweep.ts';
 
 const scratch = propagationScratch();
 
-/** The neuron, start and end time of the last free crossing search (see horizonState); -1 for none. */
-let cached = -1;
-let cachedFrom = NaN;
-let cachedTo = NaN;
+/**
+ * The neuron (-1 for none), start and end time of the last free crossing search (see horizonState). In a
+ * Float64Array rather than module-level `let`s, which box every double written to them.
+ */
+const cached = new Float64Array([-1, NaN, NaN]);
+const CACHED_NEURON = 0;
+const CACHED_FROM = 1;
+const CACHED_TO = 2;
 
 /** Decays the synaptic currents of neuron i over dt while V is held (refractory period). */
 function decayCurrents(s: NeuronStateArrays, k: LifConstants, i: number, dt: number): void {
@@ -42,7 +46,7 @@ export const lifDynamics: NeuronDynamics<LifConstants> = {
       }
       t0 = ref;
     }
-    if (cached === i && cachedFrom === t0 && cachedTo === t && horizonState[3] === t - t0) {
+    if (cached[CACHED_NEURON] === i && cached[CACHED_FROM] === t0 && cached[CACHED_TO] === t && horizonState[3] === t - t0) {
       // the crossing search just propagated this neuron over exactly this interval: reuse its result
       s.vMv[i] = horizonState[V];
       s.iExcNa[i] = horizonState[I_EXC];
@@ -53,7 +57,7 @@ export const lifDynamics: NeuronDynamics<LifConstants> = {
       s.iExcNa[i] = scratch[I_EXC];
       s.iInhNa[i] = scratch[I_INH];
     }
-    cached = -1;
+    cached[CACHED_NEURON] = -1;
     s.lastMs[i] = t;
   },
 
@@ -78,9 +82,9 @@ export const lifDynamics: NeuronDynamics<LifConstants> = {
     }
     const dt = firstCrossingTime(k, i, v, iE, iI, tLimit - t0);
     // remember a free search from the stored state so that advanceTo(tLimit) can reuse its end state
-    cached = t0 === s.lastMs[i] ? i : -1;
-    cachedFrom = t0;
-    cachedTo = tLimit;
+    cached[CACHED_NEURON] = t0 === s.lastMs[i] ? i : -1;
+    cached[CACHED_FROM] = t0;
+    cached[CACHED_TO] = tLimit;
     if (dt === Infinity) return Infinity;
     const t = t0 + dt;
     return t < tLimit ? t : tLimit;

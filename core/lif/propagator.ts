@@ -24,11 +24,14 @@ export const KERNEL_INH = 4;
 
 // The last e^{-a t} computed, with its a and t. Neurons that share tau_m and are advanced over the same
 // interval (a layer sweeping the same input spikes) reuse it: the value is bitwise the one exp would give.
-let memoRate = NaN;
-let memoTime = NaN;
-let memoDecay = NaN;
-/** e^{-a t} - 1 of the memo when it was formed by the one-transcendental case below, else NaN. */
-let memoMinusOne = NaN;
+// Kept in a Float64Array, not in module-level `let`s: a double written to a module variable is boxed (a heap
+// allocation per write in this V8), and these are written on every propagation.
+// Slots: a, t, e^{-a t}, and e^{-a t} - 1 when the memo was formed by the one-transcendental case below (else NaN).
+const memo = new Float64Array([NaN, NaN, NaN, NaN]);
+const MEMO_RATE = 0;
+const MEMO_TIME = 1;
+const MEMO_DECAY = 2;
+const MEMO_MINUS_ONE = 3;
 
 /**
  * tau_syn_E = tau_syn_I = tau_m / 2 exactly (b = 2a, so b - a = a) and a t <= 0.5: e^{-a t} - 1 by one expm1,
@@ -38,12 +41,12 @@ let memoMinusOne = NaN;
  */
 function minusOneRatioTwo(a: number, dE: number, dI: number, t: number): number {
   if (dE !== a || dI !== a || !(a * t <= 0.5)) return NaN;
-  if (a === memoRate && t === memoTime && memoMinusOne === memoMinusOne) return memoMinusOne;
+  if (a === memo[MEMO_RATE] && t === memo[MEMO_TIME] && memo[MEMO_MINUS_ONE] === memo[MEMO_MINUS_ONE]) return memo[MEMO_MINUS_ONE];
   const m = Math.expm1(-a * t);
-  memoRate = a;
-  memoTime = t;
-  memoDecay = 1 + m;
-  memoMinusOne = m;
+  memo[MEMO_RATE] = a;
+  memo[MEMO_TIME] = t;
+  memo[MEMO_DECAY] = 1 + m;
+  memo[MEMO_MINUS_ONE] = m;
   return m;
 }
 
@@ -60,13 +63,13 @@ export function intervalFactors(k: LifConstants, i: number, t: number, out: Floa
   const m2 = minusOneRatioTwo(a, dE, dI, t);
   let ea: number;
   if (m2 === m2) ea = 1 + m2;
-  else if (a === memoRate && t === memoTime && memoMinusOne !== memoMinusOne) ea = memoDecay;
+  else if (a === memo[MEMO_RATE] && t === memo[MEMO_TIME] && memo[MEMO_MINUS_ONE] !== memo[MEMO_MINUS_ONE]) ea = memo[MEMO_DECAY];
   else {
     ea = Math.exp(-a * t);
-    memoRate = a;
-    memoTime = t;
-    memoDecay = ea;
-    memoMinusOne = NaN;
+    memo[MEMO_RATE] = a;
+    memo[MEMO_TIME] = t;
+    memo[MEMO_DECAY] = ea;
+    memo[MEMO_MINUS_ONE] = NaN;
   }
 
   let eE: number;
@@ -135,13 +138,13 @@ export function propagateFree(
   const m2 = minusOneRatioTwo(a, dE, dI, t);
   let ea: number;
   if (m2 === m2) ea = 1 + m2;
-  else if (a === memoRate && t === memoTime && memoMinusOne !== memoMinusOne) ea = memoDecay;
+  else if (a === memo[MEMO_RATE] && t === memo[MEMO_TIME] && memo[MEMO_MINUS_ONE] !== memo[MEMO_MINUS_ONE]) ea = memo[MEMO_DECAY];
   else {
     ea = Math.exp(-a * t);
-    memoRate = a;
-    memoTime = t;
-    memoDecay = ea;
-    memoMinusOne = NaN;
+    memo[MEMO_RATE] = a;
+    memo[MEMO_TIME] = t;
+    memo[MEMO_DECAY] = ea;
+    memo[MEMO_MINUS_ONE] = NaN;
   }
 
   let eE: number;
