@@ -146,27 +146,37 @@ export class SourceWindows {
     counts.fill(0);
     // one pass over the sources: each spike's window (an estimate from the grid, corrected against the
     // exact ends), staged in source order and counted per window
+    const invWindow = 1 / windowMs;
+    const next = this.next;
+    let stagedArrival = this.stagedArrival;
+    let stagedSource = this.stagedSource;
+    let stagedWindow = this.stagedWindow;
     let m = 0;
     for (let j = 0; j < times.length; j++) {
       const t = times[j];
-      let q = this.next[j];
-      while (q < t.length) {
+      const n = t.length;
+      let q = next[j];
+      for (; q < n; q++) {
         const a = t[q] + d;
         if (!(a < last)) break;
-        let k = Math.floor((a - start) / windowMs);
-        if (!(k >= 0)) k = 0;
-        if (k > nb - 1) k = nb - 1;
+        let k = ((a - start) * invWindow) | 0;
+        if (k < 0) k = 0;
+        else if (k >= nb) k = nb - 1;
         while (k > 0 && a < ends[k - 1]) k--;
         while (!(a < ends[k])) k++;
-        if (m === this.stagedArrival.length) this.growStaging();
-        this.stagedArrival[m] = a;
-        this.stagedSource[m] = j;
-        this.stagedWindow[m] = k;
-        m++;
+        if (m === stagedArrival.length) {
+          this.growStaging();
+          stagedArrival = this.stagedArrival;
+          stagedSource = this.stagedSource;
+          stagedWindow = this.stagedWindow;
+        }
+        stagedArrival[m] = a;
+        stagedSource[m] = j;
+        stagedWindow[m] = k;
         counts[k + 1]++;
-        q++;
+        m++;
       }
-      this.next[j] = q;
+      next[j] = q;
     }
     for (let k = 0; k < nb; k++) counts[k + 1] += counts[k];
     if (m > this.arrivalMs.length) {
@@ -180,9 +190,6 @@ export class SourceWindows {
     cursor.set(counts.subarray(0, nb));
     const arrival = this.arrivalMs;
     const source = this.source;
-    const stagedArrival = this.stagedArrival;
-    const stagedSource = this.stagedSource;
-    const stagedWindow = this.stagedWindow;
     for (let r = 0; r < m; r++) {
       const at = cursor[stagedWindow[r]]++;
       arrival[at] = stagedArrival[r];
