@@ -1,3 +1,8 @@
+/** Spikes a stretch aims at (sets its number of windows from the sources' mean rate). */
+const SPIKES_PER_STRETCH = 1 << 19;
+/** Most windows in a stretch. */
+const MAX_WINDOWS = 64;
+
 /**
  * The arrivals of a spike-source projection, sorted once per stretch of lookahead windows into one list per
  * window. A stretch plans its windows ahead exactly as the engine's loop forms them (each ends at
@@ -7,45 +12,46 @@
  * cost more than the deliveries. Order within a window is unchanged from a per-source scan: sources in index
  * order, each source's spikes in time order.
  *
+ * Each window's list has a fixed room (the mean count plus a wide margin), so one pass over the sources
+ * fills them. A stretch that overflows a room is redone in two steps: staged in source order, counted, then
+ * scattered into lists of the exact sizes.
+ *
  * When a window does not match the plan (the engine skipped a quiet stretch), the undelivered spikes are put
  * back and a new stretch is planned from that window: every spike with arrival before the window's start has
  * been delivered, every later one has not (t + d is monotone in t).
  */
-/** Spikes a stretch aims at (sets its number of windows from the sources' mean rate). */
-const SPIKES_PER_STRETCH = 1 << 19;
-/** Most windows in a stretch (the scatter writes one stream per window). */
-const MAX_WINDOWS = 64;
-
 export class SourceWindows {
   /** Arrival times (ms) and source indices of the stretch, window by window. */
-  arrivalMs: Float64Array = new Float64Array(1024);
-  source: Int32Array = new Int32Array(1024);
+  arrivalMs: Float64Array;
+  source: Int32Array;
   /** After {@link forWindow}: the window's pairs are [from, to). */
   from = 0;
   to = 0;
-  /** Planned windows of the stretch: window k is [plannedStart[k], plannedEnd[k]), its pairs listStart[k] ..< listStart[k + 1]. */
+  /** Planned windows of the stretch: window k is [plannedStart[k], plannedEnd[k]), its pairs listStart[k] ..< listEnd[k]. */
   private readonly plannedStart: Float64Array;
   private readonly plannedEnd: Float64Array;
   private readonly listStart: Int32Array;
+  private readonly listEnd: Int32Array;
   private planned = 0;
   /** The next planned window (planned: the stretch is used up). */
   private current = 0;
-  /** Per source: index of its first spike not yet put into a stretch. */
+  /** Per source: index of its first spike not yet put into a stretch; and its value when the stretch began. */
   private readonly next: Int32Array;
-  /**
-   * Staging of {@link plan}, in source order: each stretch spike's arrival, source and window. The sources'
-   * arrays are read once per stretch (they lie scattered in memory: one cache miss per source), the
-   * scatter into windows then reads the staging sequentially.
-   */
-  private stagedArrival: Float64Array = new Float64Array(1024);
-  private stagedSource: Int32Array = new Int32Array(1024);
-  private stagedWindow: Uint16Array = new Uint16Array(1024);
-  private readonly fillCursor: Int32Array;
+  private readonly nextAtPlan: Int32Array;
   private readonly windowsPerStretch: number;
+  /** Room of each window's list in a one-pass plan. */
+  private readonly room: number;
+  /**
+   * Staging of a two-step plan, in source order: each stretch spike's arrival, source and window (grown on
+   * first use).
+   */
+  private stagedArrival: Float64Array = new Float64Array(0);
+  private stagedSource: Int32Array = new Int32Array(0);
+  private stagedWindow: Uint16Array = new Uint16Array(0);
 
   /**
    * Stretches span up to 64 windows, fewer when the sources are busy: about `SPIKES_PER_STRETCH` spikes at
-   * their mean rate, so that the staging and the lists (20 bytes per spike) stay small beside the sources.
+   * their mean rate, so that the lists (12 bytes per spike) stay small beside the sources.
    */
   constructor(
     private readonly spikeTimesMs: readonly Float64Array[],
@@ -60,18 +66,16 @@ export class SourceWindows {
     }
     const perWindow = span > 0 ? (spikes * windowMs) / span : 0;
     this.windowsPerStretch = Math.max(4, Math.min(MAX_WINDOWS, Math.floor(SPIKES_PER_STRETCH / Math.max(1, perWindow))));
-    // room for a stretch at 1.25 times the mean rate (grown when a stretch holds more)
-    const room = Math.max(1024, Math.min(spikes, Math.ceil(1.25 * perWindow * this.windowsPerStretch)));
-    this.stagedArrival = new Float64Array(room);
-    this.stagedSource = new Int32Array(room);
-    this.stagedWindow = new Uint16Array(room);
-    this.arrivalMs = new Float64Array(room);
-    this.source = new Int32Array(room);
+    // Poisson-like counts stay within mean + 8 sd; bursty sources fall back to the two-step plan
+    this.room = Math.ceil(1.25 * perWindow + 8 * Math.sqrt(perWindow) + 64);
+    this.arrivalMs = new Float64Array(this.room * this.windowsPerStretch);
+    this.source = new Int32Array(this.room * this.windowsPerStretch);
     this.plannedStart = new Float64Array(this.windowsPerStretch);
     this.plannedEnd = new Float64Array(this.windowsPerStretch);
-    this.listStart = new Int32Array(this.windowsPerStretch + 1);
-    this.fillCursor = new Int32Array(this.windowsPerStretch);
+    this.listStart = new Int32Array(this.windowsPerStretch);
+    this.listEnd = new Int32Array(this.windowsPerStretch);
     this.next = new Int32Array(spikeTimesMs.length);
+    this.nextAtPlan = new Int32Array(spikeTimesMs.length);
   }
 
   /**
@@ -89,15 +93,16 @@ export class SourceWindows {
       k = 0;
     }
     this.from = this.listStart[k];
-    this.to = this.listStart[k + 1];
+    this.to = this.listEnd[k];
     this.current = k + 1;
   }
 
   /** The earliest arrival not delivered yet (Infinity: none). */
   earliestUndelivered(): number {
     let earliest = Infinity;
-    const first = this.current < this.planned ? this.listStart[this.current] : this.listStart[this.planned];
-    for (let e = first; e < this.listStart[this.planned]; e++) if (this.arrivalMs[e] < earliest) earliest = this.arrivalMs[e];
+    for (let k = this.current; k < this.planned; k++) {
+      for (let e = this.listStart[k]; e < this.listEnd[k]; e++) if (this.arrivalMs[e] < earliest) earliest = this.arrivalMs[e];
+    }
     const times = this.spikeTimesMs;
     for (let j = 0; j < times.length; j++) {
       const q = this.next[j];
@@ -106,7 +111,7 @@ export class SourceWindows {
     return earliest;
   }
 
-  /** Undoes the stretch from its planned window starting at `fromMs`: those spikes are put into a stretch again. */
+  /** Undoes the stretch from its planned window starting at `fromMs`: those spikes go into a stretch again. */
   private putBack(fromMs: number): void {
     const times = this.spikeTimesMs;
     const d = this.delayMs;
@@ -138,19 +143,67 @@ export class SourceWindows {
     }
     this.planned = nb;
     this.current = 0;
-    const last = this.plannedEnd[nb - 1];
+    this.nextAtPlan.set(this.next);
+    if (!this.planOnePass(start, windowMs, nb)) {
+      this.next.set(this.nextAtPlan);
+      this.planTwoSteps(start, windowMs, nb);
+    }
+  }
+
+  /** The window of the stretch holding arrival a (< the stretch's end): the grid's estimate, corrected. */
+  private static windowOf(a: number, start: number, invWindow: number, ends: Float64Array, nb: number): number {
+    let k = ((a - start) * invWindow) | 0;
+    if (k < 0) k = 0;
+    else if (k >= nb) k = nb - 1;
+    while (k > 0 && a < ends[k - 1]) k--;
+    while (!(a < ends[k])) k++;
+    return k;
+  }
+
+  /** One pass over the sources straight into the windows' rooms; false when a room overflows. */
+  private planOnePass(start: number, windowMs: number, nb: number): boolean {
     const ends = this.plannedEnd;
+    const last = ends[nb - 1];
     const times = this.spikeTimesMs;
     const d = this.delayMs;
-    const counts = this.listStart;
-    counts.fill(0);
-    // one pass over the sources: each spike's window (an estimate from the grid, corrected against the
-    // exact ends), staged in source order and counted per window
     const invWindow = 1 / windowMs;
     const next = this.next;
-    let stagedArrival = this.stagedArrival;
-    let stagedSource = this.stagedSource;
-    let stagedWindow = this.stagedWindow;
+    const fill = this.listEnd;
+    const room = this.room;
+    for (let k = 0; k < nb; k++) {
+      this.listStart[k] = k * room;
+      fill[k] = k * room;
+    }
+    const arrival = this.arrivalMs;
+    const source = this.source;
+    for (let j = 0; j < times.length; j++) {
+      const t = times[j];
+      const n = t.length;
+      let q = next[j];
+      for (; q < n; q++) {
+        const a = t[q] + d;
+        if (!(a < last)) break;
+        const k = SourceWindows.windowOf(a, start, invWindow, ends, nb);
+        const at = fill[k]++;
+        if (at === (k + 1) * room) return false;
+        arrival[at] = a;
+        source[at] = j;
+      }
+      next[j] = q;
+    }
+    return true;
+  }
+
+  /** Stages the stretch in source order, counts per window, then scatters into lists of the exact sizes. */
+  private planTwoSteps(start: number, windowMs: number, nb: number): void {
+    const ends = this.plannedEnd;
+    const last = ends[nb - 1];
+    const times = this.spikeTimesMs;
+    const d = this.delayMs;
+    const invWindow = 1 / windowMs;
+    const next = this.next;
+    const counts = this.listEnd;
+    counts.fill(0);
     let m = 0;
     for (let j = 0; j < times.length; j++) {
       const t = times[j];
@@ -159,46 +212,39 @@ export class SourceWindows {
       for (; q < n; q++) {
         const a = t[q] + d;
         if (!(a < last)) break;
-        let k = ((a - start) * invWindow) | 0;
-        if (k < 0) k = 0;
-        else if (k >= nb) k = nb - 1;
-        while (k > 0 && a < ends[k - 1]) k--;
-        while (!(a < ends[k])) k++;
-        if (m === stagedArrival.length) {
-          this.growStaging();
-          stagedArrival = this.stagedArrival;
-          stagedSource = this.stagedSource;
-          stagedWindow = this.stagedWindow;
-        }
-        stagedArrival[m] = a;
-        stagedSource[m] = j;
-        stagedWindow[m] = k;
-        counts[k + 1]++;
+        const k = SourceWindows.windowOf(a, start, invWindow, ends, nb);
+        if (m === this.stagedArrival.length) this.growStaging();
+        this.stagedArrival[m] = a;
+        this.stagedSource[m] = j;
+        this.stagedWindow[m] = k;
+        counts[k]++;
         m++;
       }
       next[j] = q;
     }
-    for (let k = 0; k < nb; k++) counts[k + 1] += counts[k];
     if (m > this.arrivalMs.length) {
-      let n = this.arrivalMs.length;
-      while (n < m) n *= 2;
-      this.arrivalMs = new Float64Array(n);
-      this.source = new Int32Array(n);
+      this.arrivalMs = new Float64Array(m);
+      this.source = new Int32Array(m);
     }
-    // scatter into the windows' lists, in staging order (stable: sources in order within a window)
-    const cursor = this.fillCursor;
-    cursor.set(counts.subarray(0, nb));
+    // list k starts after lists 0..k-1; listEnd then serves as the fill cursor
+    let at = 0;
+    for (let k = 0; k < nb; k++) {
+      const count = counts[k];
+      this.listStart[k] = at;
+      counts[k] = at;
+      at += count;
+    }
     const arrival = this.arrivalMs;
     const source = this.source;
     for (let r = 0; r < m; r++) {
-      const at = cursor[stagedWindow[r]]++;
-      arrival[at] = stagedArrival[r];
-      source[at] = stagedSource[r];
+      const to = counts[this.stagedWindow[r]]++;
+      arrival[to] = this.stagedArrival[r];
+      source[to] = this.stagedSource[r];
     }
   }
 
   private growStaging(): void {
-    const n = 2 * this.stagedArrival.length;
+    const n = Math.max(1024, 2 * this.stagedArrival.length);
     const arrival = new Float64Array(n);
     arrival.set(this.stagedArrival);
     const source = new Int32Array(n);
