@@ -64,7 +64,8 @@ export class SourceWindows {
       spikes += t.length;
       if (t.length > 0 && t[t.length - 1] > span) span = t[t.length - 1];
     }
-    const perWindow = span > 0 ? (spikes * windowMs) / span : 0;
+    // mean spikes per window over [0, last spike], at most all of them (spikes bunched near 0 or before it)
+    const perWindow = spikes === 0 ? 0 : Math.min(spikes, (spikes * windowMs) / Math.max(span, windowMs));
     this.windowsPerStretch = Math.max(4, Math.min(MAX_WINDOWS, Math.floor(SPIKES_PER_STRETCH / Math.max(1, perWindow))));
     // Poisson-like counts stay within mean + 8 sd; bursty sources fall back to the two-step plan
     this.room = Math.ceil(1.25 * perWindow + 8 * Math.sqrt(perWindow) + 64);
