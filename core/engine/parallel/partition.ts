@@ -1,0 +1,113 @@
+import { LIF_PARAM_FIELDS, type LifParamArrays } from '../../lif/params.ts';
+import type { CsrMatrix, LifPopulation, Network, Population, Projection } from '../../network/network.ts';
+import { uniform } from '../windowedLif.ts';
+
+/** One thread's part of a network (see partitionNetwork). */
+export interface NetworkPart {
+  /** The part as a network of its own: LIF populations cut to the owned slice, synapses to owned targets. */
+  readonly network: Network;
+  /** Per population: index of the first owned neuron within the whole population (0 for spike sources). */
+  readonly ownedFirst: Int32Array;
+}
+
+/** Neurons [first, end) of a population of `size` owned by part `rank` of `parts`: contiguous, near-equal. */
+export function ownedRange(size: number, rank: number, parts: number): [number, number] {
+  return [Math.floor((rank * size) / parts), Math.floor(((rank + 1) * size) / parts)];
+}
+
+/** The projection's synapses onto target neurons [first, end), in their original row order, renumbered from 0. */
+function restrictSynapses(syn: CsrMatrix, first: number, end: number): CsrMatrix {
+  let kept = 0;
+  for (let e = 0; e < syn.targets.length; e++) if (syn.targets[e] >= first && syn.targets[e] < end) kept++;
+  const rowStart = new Int32Array(syn.rows + 1);
+  const targets = new Int32Array(kept);
+  const weights = new Float64Array(kept);
+  let m = 0;
+  for (let r = 0; r < syn.rows; r++) {
+    rowStart[r] = m;
+    for (let e = syn.rowStart[r]; e < syn.rowStart[r + 1]; e++) {
+      const j = syn.targets[e];
+      if (j < first || j >= end) continue;
+      targets[m] = j - first;
+      weights[m] = syn.weights[e];
+      m++;
+    }
+  }
+  rowStart[syn.rows] = m;
+  return { rows: syn.rows, rowStart, targets, weights };
+}
+
+function sliceParams(params: LifParamArrays, first: number, end: number): LifParamArrays {
+  const out = { size: end - first } as { size: number } & Record<(typeof LIF_PARAM_FIELDS)[number], Float64Array>;
+  for (const field of LIF_PARAM_FIELDS) out[field] = params[field].slice(first, end);
+  return out;
+}
+
+/**
+ * Splits a network into `parts` parts for the threaded engine (docs/design.md, "Two threads"): part r owns
+ * the r-th contiguous slice of every LIF population and receives only the synapses onto its own neurons,
+ * each projection's rows keeping their order (so every neuron gets its inputs in the order of the
+ * one-thread run). Rows stay indexed by the whole source population, since spikes are exchanged with their
+ * neuron index in the whole population. A spike source keeps its spikes in a part only where it has a
+ * target there; sources with no target anywhere stay with part 0, so the earliest pending source spike over
+ * all parts is the one-thread run's.
+ */
+export function partitionNetwork(network: Network, parts: number): NetworkPart[] {
+  const pops = network.populations;
+  const ranges = (rank: number): [number, number][] => pops.map((p) => (p.kind === 'lif' ? ownedRange(p.size, rank, parts) : [0, p.size]));
+  // per spike source population and neuron: the number of parts with a target of it
+  const owners: Int32Array[] = pops.map((p) => new Int32Array(p.kind === 'source' ? p.size : 0));
+  const sourceTargetsIn: Uint8Array[][] = [];
+  for (let r = 0; r < parts; r++) {
+    const own = ranges(r);
+    const has = pops.map((p) => new Uint8Array(p.kind === 'source' ? p.size : 0));
+    for (const proj of network.projections) {
+      if (pops[proj.source].kind !== 'source') continue;
+      const [first, end] = own[proj.target];
+      const syn = proj.synapses;
+      for (let j = 0; j < syn.rows; j++) {
+        for (let e = syn.rowStart[j]; e < syn.rowStart[j + 1]; e++) {
+          if (syn.targets[e] >= first && syn.targets[e] < end) {
+            has[proj.source][j] = 1;
+            break;
+          }
+        }
+      }
+    }
+    has.forEach((h, p) => h.forEach((x, j) => (owners[p][j] += x)));
+    sourceTargetsIn.push(has);
+  }
+  const empty = new Float64Array(0);
+  return Array.from({ length: parts }, (_, r) => {
+    const own = ranges(r);
+    const populations: Population[] = pops.map((p, idx): Population => {
+      if (p.kind === 'source') {
+        const keep = (j: number): boolean => sourceTargetsIn[r][idx][j] === 1 || (r === 0 && owners[idx][j] === 0);
+        return { ...p, spikeTimesMs: p.spikeTimesMs.map((times, j) => (keep(j) ? times : empty)) };
+      }
+      const [first, end] = own[idx];
+      const lif: LifPopulation = {
+        kind: 'lif',
+        name: p.name,
+        size: end - first,
+        params: sliceParams(p.params, first, end),
+        initialVMv: p.initialVMv.slice(first, end),
+      };
+      return lif;
+    });
+    const projections: Projection[] = network.projections.map((proj) => {
+      const [first, end] = own[proj.target];
+      return { ...proj, synapses: restrictSynapses(proj.synapses, first, end) };
+    });
+    return { network: { populations, projections }, ownedFirst: Int32Array.from(own, ([first]) => first) };
+  });
+}
+
+/**
+ * Per population: whether the one-thread run puts it on the windowed fast path by its own properties (a
+ * LIF population of at least `minNeurons` neurons sharing time constants and capacitance; runNetwork.ts and
+ * windowedLif.ts). A part decides with this, not with its slice, which may be smaller or more uniform.
+ */
+export function fastPathEligible(network: Network, minNeurons: number): boolean[] {
+  return network.populations.map((p) => p.kind === 'lif' && p.size >= minNeurons && uniform(p.params, 0, p.size));
+}

@@ -1,0 +1,127 @@
+import { Worker } from 'node:worker_threads';
+import { isLifDynamics } from '../../lif/lifDynamics.ts';
+import type { NeuronDynamics } from '../../substrate/dynamics.ts';
+import { workerScript } from '../../workers/workerEntry.ts';
+import { SpikeRecorder } from '../recorder.ts';
+import { runNetwork, type RunOptions, type RunResult, type RunStatistics } from '../runNetwork.ts';
+import { planSchedule } from '../schedule.ts';
+import { errorOfPart, type PartError } from './partError.ts';
+import { fastPathEligible, partitionNetwork } from './partition.ts';
+import type { PartitionWorkerData, PartitionWorkerMessage } from './partitionWorker.ts';
+import { abortExchange, exchangeBuffers } from './windowExchange.ts';
+
+/** Options of {@link runNetworkThreads}: runNetwork's, and the number of threads. */
+export interface ThreadedRunOptions<C> extends RunOptions<C> {
+  /** Threads to run on (an integer >= 1); 1 runs {@link runNetwork} on the calling thread. */
+  readonly threads: number;
+}
+
+/** Why `options` cannot run on several threads, or null when it can. */
+export function threadedRunRefusal<C>(options: ThreadedRunOptions<C>): string | null {
+  const { network, threads } = options;
+  if (!Number.isInteger(threads) || threads < 1) return `threads must be an integer >= 1, got ${threads}`;
+  if (threads === 1) return null;
+  if (!isLifDynamics(options.dynamics as NeuronDynamics<unknown>)) {
+    return "only core's lifDynamics runs on several threads (a worker cannot be handed other dynamics' functions)";
+  }
+  const zero = network.projections.findIndex((p) => network.populations[p.source].kind === 'lif' && !(p.delayMs > 0));
+  if (zero >= 0) {
+    return `projection ${zero} ('${network.projections[zero].name}') joins LIF populations with delay 0: its spikes act within the window, which the threaded engine does not split`;
+  }
+  if ((options.recording.membrane ?? []).some((m) => m.indices.length > 0)) return 'membrane traces are recorded on one thread only';
+  if (options.observation !== undefined) return 'observed spike times (a substrate observation) are applied on one thread only';
+  return null;
+}
+
+/**
+ * Runs a network like {@link runNetwork}, its LIF neurons split over `threads` worker threads, and gives
+ * the same result bit for bit: the same spikes, times and statistics (docs/design.md, "Threads").
+ *
+ * Each thread owns a contiguous slice of every LIF population and the synapses onto it; after every
+ * lookahead window the threads trade the window's spikes over shared memory at one barrier. Runs on several
+ * threads only with core's lifDynamics, without zero-delay projections between LIF populations, membrane
+ * traces or an observation: anything else is refused with an Error saying why (never a silent fallback).
+ * The spike limit is checked after each window's exchange, so a run over the limit stops at the end of the
+ * window instead of at the spike (with the same SpikeLimitError). An error in any thread stops all threads
+ * and rejects the promise with it; when several threads fail in one window, the lowest thread's error is
+ * reported, which need not be the one the one-thread run meets first. `onProgress` is called from the
+ * caller's event loop, at most every 50 ms and once at the end.
+ */
+export async function runNetworkThreads<C>(options: ThreadedRunOptions<C>): Promise<RunResult> {
+  const refusal = threadedRunRefusal(options);
+  if (refusal !== null) throw new Error(`cannot run on ${options.threads} threads: ${refusal}`);
+  if (options.threads === 1) return runNetwork(options);
+  const { network, threads, recording } = options;
+  const pops = network.populations;
+  const parts = partitionNetwork(network, threads);
+  const fastEligible = fastPathEligible(network, options.fastPathMinNeurons ?? 64);
+  const populationOrder = planSchedule(network).groups.flatMap((g) => g.populations);
+  const recorded = recording.spikes ?? pops.flatMap((p, idx) => (p.kind === 'lif' ? [idx] : []));
+  const buffers = exchangeBuffers(threads);
+  const script = workerScript(import.meta.url, 'partitionWorker');
+
+  const results: ({ spikes: RunResult['spikes']; statistics: RunStatistics; lastEndMs: number } | null)[] = parts.map(() => null);
+  const errors: (PartError | null)[] = parts.map(() => null);
+  const finished = parts.map((part, rank) => {
+    const data: PartitionWorkerData = {
+      rank,
+      buffers,
+      network: part.network,
+      ownedFirst: part.ownedFirst,
+      populationOrder,
+      fastEligible,
+      maxSpikes: options.maxSpikes ?? Infinity,
+      durationMs: options.durationMs,
+      reference: options.reference ?? false,
+      recordPopulations: rank === 0 ? recorded.filter((p) => pops[p].kind === 'lif') : [],
+      progress: rank === 0 && options.onProgress !== undefined,
+    };
+    const worker = new Worker(script, { eval: true, workerData: data });
+    return new Promise<void>((resolve) => {
+      const fail = (error: PartError): void => {
+        errors[rank] ??= error;
+        abortExchange(buffers);
+      };
+      worker.on('message', (m: PartitionWorkerMessage) => {
+        if (m.type === 'progress') options.onProgress?.(m.simulatedMs);
+        else if (m.type === 'done') results[rank] = m;
+        else fail(m.error);
+      });
+      worker.on('error', (e) => fail({ kind: 'other', name: e.name, message: `thread ${rank}: ${e.message}`, stack: e.stack }));
+      worker.on('exit', (code) => {
+        if (results[rank] === null) fail({ kind: 'other', name: 'Error', message: `thread ${rank} exited (code ${code}) before finishing`, stack: undefined });
+        resolve();
+      });
+    });
+  });
+  await Promise.all(finished);
+
+  const failed = errors.find((e) => e !== null && e.kind !== 'aborted') ?? errors.find((e) => e !== null);
+  if (failed !== undefined && failed !== null) throw errorOfPart(failed);
+  const done = results as NonNullable<(typeof results)[number]>[];
+  const first = done[0];
+  const sum = (f: (s: RunStatistics) => number): number => done.reduce((a, r) => a + f(r.statistics), 0);
+  const statistics: RunStatistics = {
+    spikesEmitted: sum((s) => s.spikesEmitted),
+    externalEvents: sum((s) => s.externalEvents),
+    recurrentEvents: sum((s) => s.recurrentEvents),
+    windows: first.statistics.windows,
+    windowMs: first.statistics.windowMs,
+    bulkNeuronWindows: sum((s) => s.bulkNeuronWindows),
+    sweptNeuronWindows: sum((s) => s.sweptNeuronWindows),
+  };
+  // the LIF spikes of every part reached part 0; spike sources are recorded up to the last window's end,
+  // as the one-thread run does
+  const spikes = new SpikeRecorder();
+  const lif = first.spikes;
+  for (let q = 0; q < lif.timeMs.length; q++) spikes.add(lif.population[q], lif.neuron[q], lif.timeMs[q]);
+  for (const p of recorded) {
+    const src = pops[p];
+    if (src.kind !== 'source') continue;
+    src.spikeTimesMs.forEach((times, j) => {
+      for (let q = 0; q < times.length && times[q] < first.lastEndMs; q++) spikes.add(p, j, times[q]);
+    });
+  }
+  if (first.lastEndMs > 0) options.onProgress?.(first.lastEndMs);
+  return { spikes: spikes.finish(), traces: [], statistics };
+}
