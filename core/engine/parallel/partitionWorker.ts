@@ -32,7 +32,7 @@ export type PartitionWorkerMessage =
   | { readonly type: 'done'; readonly spikes: SpikeTable; readonly statistics: RunStatistics; readonly lastEndMs: number }
   | { readonly type: 'error'; readonly error: PartError };
 
-const progressIntervalMs = 50;
+const progressIntervalMs = 10;
 
 const data = workerData as PartitionWorkerData;
 const port = parentPort!;

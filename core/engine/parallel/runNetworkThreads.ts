@@ -45,7 +45,7 @@ export function threadedRunRefusal<C>(options: ThreadedRunOptions<C>): string | 
  * window instead of at the spike (with the same SpikeLimitError). An error in any thread stops all threads
  * and rejects the promise with it; when several threads fail in one window, the lowest thread's error is
  * reported, which need not be the one the one-thread run meets first. `onProgress` is called from the
- * caller's event loop, at most every 50 ms and once at the end.
+ * caller's event loop, at most every 10 ms of wall time and once at the end.
  */
 export async function runNetworkThreads<C>(options: ThreadedRunOptions<C>): Promise<RunResult> {
   const refusal = threadedRunRefusal(options);
