@@ -1,8 +1,9 @@
 /**
  * Worker thread of runNetworkThreads: runs one part of the network (partition.ts) with core's lifDynamics,
  * trading spikes with the other parts at every window's end (windowExchange.ts), and posts its result.
+ * It takes one run per message and stays for the next.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { lifDynamics } from '../../lif/lifDynamics.ts';
 import type { Network } from '../../network/network.ts';
 import type { SpikeTable } from '../recorder.ts';
@@ -10,7 +11,7 @@ import { runNetworkPart, type RunStatistics } from '../runNetwork.ts';
 import { partErrorOf, type PartError } from './partError.ts';
 import { WindowExchange, type ExchangeBuffers } from './windowExchange.ts';
 
-/** What a part's worker is given (workerData; typed arrays are copied, the shared buffers shared). */
+/** What a part's worker is given for one run (a message: typed arrays are copied, the shared buffers shared). */
 export interface PartitionWorkerData {
   readonly rank: number;
   readonly buffers: ExchangeBuffers;
@@ -34,45 +35,50 @@ export type PartitionWorkerMessage =
 
 const progressIntervalMs = 10;
 
-const data = workerData as PartitionWorkerData;
 const port = parentPort!;
-const exchange = new WindowExchange(
-  data.buffers,
-  data.rank,
-  data.ownedFirst,
-  data.populationOrder,
-  data.fastEligible,
-  data.maxSpikes,
-  data.network.populations.map((p) => p.name),
-);
-let lastPost = performance.now();
 const post = (message: PartitionWorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
-try {
-  const result = runNetworkPart(
-    {
-      network: data.network,
-      dynamics: lifDynamics,
-      durationMs: data.durationMs,
-      recording: { spikes: data.recordPopulations },
-      reference: data.reference,
-      onProgress: data.progress
-        ? (simulatedMs) => {
-            const now = performance.now();
-            if (now - lastPost < progressIntervalMs) return;
-            lastPost = now;
-            post({ type: 'progress', simulatedMs });
-          }
-        : undefined,
-    },
-    exchange,
+
+/** Runs one part; the worker stays for the caller's next run. */
+function runPart(data: PartitionWorkerData): void {
+  const exchange = new WindowExchange(
+    data.buffers,
+    data.rank,
+    data.ownedFirst,
+    data.populationOrder,
+    data.fastEligible,
+    data.maxSpikes,
+    data.network.populations.map((p) => p.name),
   );
-  const s = result.spikes;
-  post({ type: 'done', spikes: s, statistics: result.statistics, lastEndMs: exchange.lastEndMs }, [
-    s.population.buffer as ArrayBuffer,
-    s.neuron.buffer as ArrayBuffer,
-    s.timeMs.buffer as ArrayBuffer,
-  ]);
-} catch (error) {
-  exchange.abort();
-  post({ type: 'error', error: partErrorOf(error, data.ownedFirst) });
+  let lastPost = performance.now();
+  try {
+    const result = runNetworkPart(
+      {
+        network: data.network,
+        dynamics: lifDynamics,
+        durationMs: data.durationMs,
+        recording: { spikes: data.recordPopulations },
+        reference: data.reference,
+        onProgress: data.progress
+          ? (simulatedMs) => {
+              const now = performance.now();
+              if (now - lastPost < progressIntervalMs) return;
+              lastPost = now;
+              post({ type: 'progress', simulatedMs });
+            }
+          : undefined,
+      },
+      exchange,
+    );
+    const s = result.spikes;
+    post({ type: 'done', spikes: s, statistics: result.statistics, lastEndMs: exchange.lastEndMs }, [
+      s.population.buffer as ArrayBuffer,
+      s.neuron.buffer as ArrayBuffer,
+      s.timeMs.buffer as ArrayBuffer,
+    ]);
+  } catch (error) {
+    exchange.abort();
+    post({ type: 'error', error: partErrorOf(error, data.ownedFirst) });
+  }
 }
+
+port.on('message', runPart);

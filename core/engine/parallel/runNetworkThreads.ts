@@ -16,6 +16,25 @@ export interface ThreadedRunOptions<C> extends RunOptions<C> {
   readonly threads: number;
 }
 
+/** Workers of finished runs, kept (unreferenced: they do not hold the process open) for the next run. */
+const idle: Worker[] = [];
+
+/** `count` workers running partitionWorker: idle ones first, then new ones. */
+function takeWorkers(count: number): Worker[] {
+  const workers = idle.splice(0, count);
+  while (workers.length < count) {
+    const w = new Worker(workerScript(import.meta.url, 'partitionWorker'), { eval: true });
+    // a worker that ends while idle leaves the pool (a run's own exit handler covers one that ends in a run)
+    w.once('exit', () => {
+      const at = idle.indexOf(w);
+      if (at >= 0) idle.splice(at, 1);
+    });
+    workers.push(w);
+  }
+  for (const w of workers) w.ref();
+  return workers;
+}
+
 /** Why `options` cannot run on several threads, or null when it can. */
 export function threadedRunRefusal<C>(options: ThreadedRunOptions<C>): string | null {
   const { network, threads } = options;
@@ -45,7 +64,8 @@ export function threadedRunRefusal<C>(options: ThreadedRunOptions<C>): string | 
  * window instead of at the spike (with the same SpikeLimitError). An error in any thread stops all threads
  * and rejects the promise with it; when several threads fail in one window, the lowest thread's error is
  * reported, which need not be the one the one-thread run meets first. `onProgress` is called from the
- * caller's event loop, at most every 10 ms of wall time and once at the end.
+ * caller's event loop, at most every 10 ms of wall time and once at the end. The workers of a run that
+ * succeeded stay (unreferenced, so they do not keep the process alive) and serve the next run.
  */
 export async function runNetworkThreads<C>(options: ThreadedRunOptions<C>): Promise<RunResult> {
   const refusal = threadedRunRefusal(options);
@@ -58,10 +78,10 @@ export async function runNetworkThreads<C>(options: ThreadedRunOptions<C>): Prom
   const populationOrder = planSchedule(network).groups.flatMap((g) => g.populations);
   const recorded = recording.spikes ?? pops.flatMap((p, idx) => (p.kind === 'lif' ? [idx] : []));
   const buffers = exchangeBuffers(threads);
-  const script = workerScript(import.meta.url, 'partitionWorker');
 
   const results: ({ spikes: RunResult['spikes']; statistics: RunStatistics; lastEndMs: number } | null)[] = parts.map(() => null);
   const errors: (PartError | null)[] = parts.map(() => null);
+  const workers = takeWorkers(threads);
   const finished = parts.map((part, rank) => {
     const data: PartitionWorkerData = {
       rank,
@@ -76,25 +96,42 @@ export async function runNetworkThreads<C>(options: ThreadedRunOptions<C>): Prom
       recordPopulations: rank === 0 ? recorded.filter((p) => pops[p].kind === 'lif') : [],
       progress: rank === 0 && options.onProgress !== undefined,
     };
-    const worker = new Worker(script, { eval: true, workerData: data });
+    const worker = workers[rank];
     return new Promise<void>((resolve) => {
       const fail = (error: PartError): void => {
         errors[rank] ??= error;
         abortExchange(buffers);
       };
-      worker.on('message', (m: PartitionWorkerMessage) => {
+      const onMessage = (m: PartitionWorkerMessage): void => {
         if (m.type === 'progress') options.onProgress?.(m.simulatedMs);
-        else if (m.type === 'done') results[rank] = m;
-        else fail(m.error);
-      });
-      worker.on('error', (e) => fail({ kind: 'other', name: e.name, message: `thread ${rank}: ${e.message}`, stack: e.stack }));
-      worker.on('exit', (code) => {
-        if (results[rank] === null) fail({ kind: 'other', name: 'Error', message: `thread ${rank} exited (code ${code}) before finishing`, stack: undefined });
+        else {
+          if (m.type === 'done') results[rank] = m;
+          else fail(m.error);
+          settle();
+        }
+      };
+      const onError = (e: Error): void => fail({ kind: 'other', name: e.name, message: `thread ${rank}: ${e.message}`, stack: e.stack });
+      const onExit = (code: number): void => {
+        fail({ kind: 'other', name: 'Error', message: `thread ${rank} exited (code ${code}) before finishing`, stack: undefined });
+        settle();
+      };
+      const settle = (): void => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
         resolve();
-      });
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      worker.postMessage(data);
     });
   });
   await Promise.all(finished);
+  // workers that failed or ran beside a failed one are not reused
+  if (errors.some((e) => e !== null)) for (const w of workers) void w.terminate();
+  else idle.push(...workers);
+  for (const w of workers) w.unref();
 
   const failed = errors.find((e) => e !== null && e.kind !== 'aborted') ?? errors.find((e) => e !== null);
   if (failed !== undefined && failed !== null) throw errorOfPart(failed);
