@@ -192,21 +192,64 @@ describe('runNetworkThreads on random networks', () => {
   });
 });
 
+describe('runNetworkThreads and equal spike times', () => {
+  it('delivers simultaneous spikes of neurons on different threads in the one-thread order', async () => {
+    // 100 identical neurons driven by one source fire together; each of 70 neurons receives all 100 spikes
+    // at one arrival time, and the order in which their weights are summed shows in its last bits
+    const rng = randomStream(3, 'test/ties');
+    const nA = 100;
+    const nB = 70;
+    const pre: number[] = [];
+    const post: number[] = [];
+    const w: number[] = [];
+    for (let j = 0; j < nA; j++) {
+      for (let i = 0; i < nB; i++) {
+        pre.push(j);
+        post.push(i);
+        w.push(-0.2 + 0.6 * uniformDraw(rng));
+      }
+    }
+    const network: Network = {
+      populations: [
+        { kind: 'source', name: 'clock', size: 1, spikeTimesMs: [Float64Array.from({ length: 15 }, (_, k) => 1 + 4 * k)] },
+        { kind: 'lif', name: 'a', size: nA, params: lifParamArrays(nA, base), initialVMv: new Float64Array(nA) },
+        { kind: 'lif', name: 'b', size: nB, params: lifParamArrays(nB, base), initialVMv: new Float64Array(nB) },
+      ],
+      projections: [
+        { name: 'clock->a', source: 0, target: 1, delayMs: 1, synapses: csrFromTriples(1, new Array<number>(nA).fill(0), [...Array(nA).keys()], new Array<number>(nA).fill(2)) },
+        { name: 'a->b', source: 1, target: 2, delayMs: 0.7, synapses: csrFromTriples(nA, pre, post, w) },
+      ],
+    };
+    for (const threads of [2, 3]) {
+      const one = await compare({ network, dynamics: lifDynamics as NeuronDynamics<unknown>, durationMs: 60, recording: {} }, threads);
+      const t = one.spikes.timeMs;
+      const b = one.spikes.population;
+      expect(b.filter((p) => p === 2).length).toBeGreaterThan(100);
+      // a's spikes come in volleys of 100 equal times
+      expect(t.filter((x, q) => b[q] === 1 && x === t[0]).length).toBe(nA);
+    }
+  });
+});
+
 describe('runNetworkThreads and quiet stretches', () => {
   it('skips the same quiet windows as one thread (a burst, silence, a late burst, a spontaneous spike)', async () => {
     // sources at 1-3 ms and 400-402 ms, recurrent activity that dies out by ~45 ms, and one neuron whose
     // i_offset takes it just above threshold: it fires on its own every ~112 ms (134, 247, 359 ms)
     const n = 80;
-    const times = Array.from({ length: n }, (_, j) => Float64Array.from([1 + (j % 3) + j / 1000, 400 + (j % 3) + j / 997]));
+    // the late burst reaches only neurons 0-39 (thread 0 of 2): thread 1, which owns the spontaneous neuron,
+    // has no input pending then, so the parts' next inputs differ; the crossing search must still run up to
+    // the earliest over all parts, as on one thread (the search's end changes its last bits)
+    const times = Array.from({ length: n }, (_, j) => Float64Array.from(j < n / 2 ? [1 + (j % 3) + j / 1000, 400 + (j % 3) + j / 997] : [1 + (j % 3) + j / 1000]));
     const params = lifParamArrays(n, { ...base, tauMemMs: 20 });
     params.iOffsetNa[n - 1] = 0.0502; // V_inf = 1.004 mV, just above threshold: a late first crossing
     const network: Network = {
       populations: [
-        { kind: 'source', name: 'in', size: n, spikeTimesMs: times },
+        // plus source n, with no target: its spike still ends a quiet stretch on one thread
+        { kind: 'source', name: 'in', size: n + 1, spikeTimesMs: [...times, Float64Array.from([200.37])] },
         { kind: 'lif', name: 'a', size: n, params, initialVMv: new Float64Array(n) },
       ],
       projections: [
-        { name: 'in->a', source: 0, target: 1, delayMs: 0.5, synapses: csrFromTriples(n, [...Array(n).keys()], [...Array(n).keys()], new Array<number>(n).fill(1.5)) },
+        { name: 'in->a', source: 0, target: 1, delayMs: 0.5, synapses: csrFromTriples(n + 1, [...Array(n).keys()], [...Array(n).keys()], new Array<number>(n).fill(1.5)) },
         {
           name: 'a->a',
           source: 1,
