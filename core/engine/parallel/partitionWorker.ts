@@ -69,6 +69,7 @@ function runPart(data: PartitionWorkerData): void {
       },
       exchange,
     );
+    exchange.finish();
     const s = result.spikes;
     post({ type: 'done', spikes: s, statistics: result.statistics, lastEndMs: exchange.lastEndMs }, [
       s.population.buffer as ArrayBuffer,

@@ -1,10 +1,11 @@
 import { SpikeLimitError } from '../runLimits.ts';
 import type { PartitionHooks } from './partitionHooks.ts';
 
-/** Control words: threads arrived at the barrier, barrier generation, abort flag. */
+/** Control words: threads arrived at the barrier, barrier generation, abort flag, parts finished. */
 const ARRIVED = 0;
 const GENERATION = 1;
 const ABORT = 2;
+const FINISHED = 3;
 
 /** Header fields per part and slot: spikes in the outbox, activity count, next input time, next activity. */
 const COUNT = 0;
@@ -38,7 +39,7 @@ export interface ExchangeBuffers {
 export function exchangeBuffers(threads: number): ExchangeBuffers {
   return {
     threads,
-    control: new SharedArrayBuffer(3 * 4),
+    control: new SharedArrayBuffer(4 * 4),
     headers: new SharedArrayBuffer(2 * threads * HEADER * 8),
     outboxes: Array.from({ length: 2 * threads }, () => new GrowableShared(OUTBOX_INITIAL_BYTES, { maxByteLength: OUTBOX_MAX_BYTES })),
   };
@@ -177,6 +178,12 @@ export class WindowExchange implements PartitionHooks {
     return next;
   }
 
+  /** Marks this part's run complete: a part still waiting at a barrier then can never be joined. */
+  finish(): void {
+    Atomics.add(this.control, FINISHED, 1);
+    Atomics.notify(this.control, GENERATION);
+  }
+
   /** Marks the run failed and wakes every part waiting at the barrier. */
   abort(): void {
     Atomics.store(this.control, ABORT, 1);
@@ -198,6 +205,8 @@ export class WindowExchange implements PartitionHooks {
     for (let spin = 0; spin < SPIN && Atomics.load(c, GENERATION) === generation; spin++);
     while (Atomics.load(c, GENERATION) === generation) {
       if (Atomics.load(c, ABORT) !== 0) throw new PartAbortedError();
+      // every part passes the same barriers; one that finished while this one waits means they diverged
+      if (Atomics.load(c, FINISHED) !== 0) throw new Error(`thread ${this.rank}: the threads disagree on the windows of the run (an engine bug)`);
       Atomics.wait(c, GENERATION, generation, 1000);
     }
   }
