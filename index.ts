@@ -19,6 +19,7 @@ if (!substrateNames().includes(imperfectSubstrate.name)) registerSubstrate(imper
 export * from './core/config/index.ts';
 export { simulate, realiseContext, type SimulateOptions, type SimulationResult } from './core/engine/simulate.ts';
 export { runNetwork, type RunOptions, type RunResult, type RunStatistics } from './core/engine/runNetwork.ts';
+export { runNetworkThreads, threadedRunRefusal, type ThreadedRunOptions } from './core/engine/parallel/runNetworkThreads.ts';
 export type { MembraneTrace, SpikeTable } from './core/engine/recorder.ts';
 export { planSchedule, type PopulationGroup, type Schedule } from './core/engine/schedule.ts';
 export type { SimulationSpec, SubstrateChoice } from './core/simulation.ts';
