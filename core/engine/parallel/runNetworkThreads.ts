@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { isLifDynamics } from '../../lif/lifDynamics.ts';
+import { LIF_PARAM_FIELDS } from '../../lif/params.ts';
 import type { NeuronDynamics } from '../../substrate/dynamics.ts';
 import { workerScript } from '../../workers/workerEntry.ts';
 import { SpikeRecorder } from '../recorder.ts';
@@ -124,7 +125,12 @@ export async function runNetworkThreads<C>(options: ThreadedRunOptions<C>): Prom
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
-      worker.postMessage(data);
+      // the part's own arrays move to the worker (the spike sources' stay: they are the caller's)
+      const own = part.network.projections.flatMap((p) => [p.synapses.rowStart.buffer, p.synapses.targets.buffer, p.synapses.weights.buffer]);
+      for (const p of part.network.populations) {
+        if (p.kind === 'lif') own.push(p.initialVMv.buffer, ...LIF_PARAM_FIELDS.map((f) => p.params[f].buffer));
+      }
+      worker.postMessage(data, own as ArrayBuffer[]);
     });
   });
   await Promise.all(finished);
