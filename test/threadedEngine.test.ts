@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildNetwork } from '../bench/lib/balancedNetwork.ts';
@@ -8,6 +11,7 @@ import { lifDynamics } from '../core/lif/lifDynamics.ts';
 import { lifParamArrays, type LifParams } from '../core/lif/params.ts';
 import type { NeuronDynamics } from '../core/substrate/dynamics.ts';
 import { csrFromTriples, type LifPopulation, type Network, type Population, type Projection } from '../core/network/network.ts';
+import { runCli } from './helpers/cliRun.ts';
 import { integerDraw, randomStream, type RandomStream } from '../core/rng.ts';
 
 /**
@@ -323,11 +327,40 @@ describe('runNetworkThreads: limits and refusals', () => {
       /membrane traces/,
     );
     const other: NeuronDynamics<unknown> = { ...(lifDynamics as NeuronDynamics<unknown>), receive: () => undefined };
-    await expect(runNetworkThreads({ ...options, dynamics: other, threads: 2 })).rejects.toThrow(/only core's lifDynamics/);
+    await expect(runNetworkThreads({ ...options, dynamics: other, threads: 2 })).rejects.toThrow(/only core's exact LIF dynamics/);
     await expect(runNetworkThreads({ ...options, observation: { spikeTime: (_p, _n, t) => t }, threads: 2 })).rejects.toThrow(/observed spike times/);
     for (const threads of [0, 1.5, NaN]) await expect(runNetworkThreads({ ...options, threads })).rejects.toThrow(/integer >= 1/);
     // one thread is runNetwork itself, traces and all
     const traced = await runNetworkThreads({ ...options, recording: { membrane: [{ population: 1, indices: [0], dtMs: 1 }] }, threads: 1 });
     expect(traced.traces).toHaveLength(1);
+  });
+});
+
+describe('firstspike simulate --threads', () => {
+  it('writes the same bytes on 2 threads as on 1, and refuses what it cannot split in one line (exit 2)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'firstspike-threads-'));
+    try {
+      const config = JSON.parse(await readFile(new URL('../examples/balanced.json', import.meta.url), 'utf8')) as { record: { v?: unknown } };
+      const traced = join(dir, 'traced.json');
+      await writeFile(traced, JSON.stringify(config));
+      delete config.record.v;
+      const plain = join(dir, 'plain.json');
+      await writeFile(plain, JSON.stringify({ ...config, duration: 100 }));
+      const one = await runCli(['simulate', plain]);
+      const two = await runCli(['simulate', plain, '--threads', '2']);
+      expect(one.code).toBe(0);
+      expect(two.code).toBe(0);
+      expect((JSON.parse(one.out) as { spikes: { time_ms: number[] } }).spikes.time_ms.length).toBeGreaterThan(100);
+      expect(two.out).toBe(one.out);
+      const refused = await runCli(['simulate', traced, '--threads', '2']);
+      expect(refused.code).toBe(2);
+      expect(refused.out).toBe('');
+      expect(refused.err).toBe('firstspike: error: --threads: membrane traces are recorded on one thread only\n');
+      const bad = await runCli(['simulate', plain, '--threads', 'two']);
+      expect(bad.code).toBe(2);
+      expect(bad.err).toMatch(/^firstspike: error: --threads: must be a whole number from 1 to \d+ \(got 'two'\)\n$/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

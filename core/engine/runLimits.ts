@@ -57,3 +57,14 @@ export class DelayResolutionError extends ConfigError {
     this.name = 'DelayResolutionError';
   }
 }
+
+/** A run that the threaded engine cannot split over threads (thrown before any thread starts). */
+export class ThreadsRefusedError extends Error {
+  constructor(
+    readonly threads: number,
+    readonly reason: string,
+  ) {
+    super(`cannot run on ${threads} threads: ${reason}`);
+    this.name = 'ThreadsRefusedError';
+  }
+}

@@ -4,6 +4,7 @@ import { LIF_PARAM_FIELDS } from '../../lif/params.ts';
 import type { NeuronDynamics } from '../../substrate/dynamics.ts';
 import { workerScript } from '../../workers/workerEntry.ts';
 import { SpikeRecorder } from '../recorder.ts';
+import { ThreadsRefusedError } from '../runLimits.ts';
 import { runNetwork, type RunOptions, type RunResult, type RunStatistics } from '../runNetwork.ts';
 import { planSchedule } from '../schedule.ts';
 import { errorOfPart, type PartError } from './partError.ts';
@@ -42,7 +43,7 @@ export function threadedRunRefusal<C>(options: ThreadedRunOptions<C>): string | 
   if (!Number.isInteger(threads) || threads < 1) return `threads must be an integer >= 1, got ${threads}`;
   if (threads === 1) return null;
   if (!isLifDynamics(options.dynamics as NeuronDynamics<unknown>)) {
-    return "only core's lifDynamics runs on several threads (a worker cannot be handed other dynamics' functions)";
+    return "only core's exact LIF dynamics (lifDynamics, the ideal substrate's) run on several threads (a worker cannot be handed other dynamics' functions)";
   }
   const zero = network.projections.findIndex((p) => network.populations[p.source].kind === 'lif' && !(p.delayMs > 0));
   if (zero >= 0) {
@@ -60,7 +61,8 @@ export function threadedRunRefusal<C>(options: ThreadedRunOptions<C>): string | 
  * Each thread owns a contiguous slice of every LIF population and the synapses onto it; after every
  * lookahead window the threads trade the window's spikes over shared memory at one barrier. Runs on several
  * threads only with core's lifDynamics, without zero-delay projections between LIF populations, membrane
- * traces or an observation: anything else is refused with an Error saying why (never a silent fallback).
+ * traces or an observation: anything else is refused with a ThreadsRefusedError saying why (never a
+ * silent fallback).
  * The spike limit is checked after each window's exchange, so a run over the limit stops at the end of the
  * window instead of at the spike (with the same SpikeLimitError). An error in any thread stops all threads
  * and rejects the promise with it; when several threads fail in one window, the lowest thread's error is
@@ -70,7 +72,7 @@ export function threadedRunRefusal<C>(options: ThreadedRunOptions<C>): string | 
  */
 export async function runNetworkThreads<C>(options: ThreadedRunOptions<C>): Promise<RunResult> {
   const refusal = threadedRunRefusal(options);
-  if (refusal !== null) throw new Error(`cannot run on ${options.threads} threads: ${refusal}`);
+  if (refusal !== null) throw new ThreadsRefusedError(options.threads, refusal);
   if (options.threads === 1) return runNetwork(options);
   const { network, threads, recording } = options;
   const pops = network.populations;
