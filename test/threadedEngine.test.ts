@@ -74,6 +74,15 @@ describe('runNetworkThreads on the benchmark network', () => {
       }
     }
   });
+
+  it('N = 1000 on the generic path (reference: true) and with every population on the fast path', async () => {
+    const { network } = buildNetwork(1000, 60, 4);
+    const options = { network, dynamics: lifDynamics as NeuronDynamics<unknown>, durationMs: 60, recording: {} };
+    const reference = await compare({ ...options, reference: true }, 2);
+    expect(reference.statistics.bulkNeuronWindows + reference.statistics.sweptNeuronWindows).toBe(0);
+    expect(reference.statistics.spikesEmitted).toBeGreaterThan(100);
+    await compare({ ...options, fastPathMinNeurons: 1 }, 3);
+  });
 });
 
 interface PopSpec {
