@@ -15,16 +15,24 @@ export function ownedRange(size: number, rank: number, parts: number): [number, 
   return [Math.floor((rank * size) / parts), Math.floor(((rank + 1) * size) / parts)];
 }
 
-/** The projection's synapses onto target neurons [first, end), in their original row order, renumbered from 0. */
-function restrictSynapses(syn: CsrMatrix, first: number, end: number): CsrMatrix {
+/**
+ * The projection's synapses onto target neurons [first, end), in their original row order, renumbered from
+ * 0; of the rows only `rows` (ascending), or all when null.
+ */
+function restrictSynapses(syn: CsrMatrix, first: number, end: number, rows: Int32Array | null): CsrMatrix {
+  const n = rows === null ? syn.rows : rows.length;
+  const row = (k: number): number => (rows === null ? k : rows[k]);
   let kept = 0;
-  for (let e = 0; e < syn.targets.length; e++) if (syn.targets[e] >= first && syn.targets[e] < end) kept++;
-  const rowStart = new Int32Array(syn.rows + 1);
+  for (let k = 0; k < n; k++) {
+    for (let e = syn.rowStart[row(k)]; e < syn.rowStart[row(k) + 1]; e++) if (syn.targets[e] >= first && syn.targets[e] < end) kept++;
+  }
+  const rowStart = new Int32Array(n + 1);
   const targets = new Int32Array(kept);
   const weights = new Float64Array(kept);
   let m = 0;
-  for (let r = 0; r < syn.rows; r++) {
-    rowStart[r] = m;
+  for (let k = 0; k < n; k++) {
+    rowStart[k] = m;
+    const r = row(k);
     for (let e = syn.rowStart[r]; e < syn.rowStart[r + 1]; e++) {
       const j = syn.targets[e];
       if (j < first || j >= end) continue;
@@ -33,8 +41,8 @@ function restrictSynapses(syn: CsrMatrix, first: number, end: number): CsrMatrix
       m++;
     }
   }
-  rowStart[syn.rows] = m;
-  return { rows: syn.rows, rowStart, targets, weights };
+  rowStart[n] = m;
+  return { rows: n, rowStart, targets, weights };
 }
 
 function sliceParams(params: LifParamArrays, first: number, end: number): LifParamArrays {
@@ -47,10 +55,10 @@ function sliceParams(params: LifParamArrays, first: number, end: number): LifPar
  * Splits a network into `parts` parts for the threaded engine (docs/design.md, "Two threads"): part r owns
  * the r-th contiguous slice of every LIF population and receives only the synapses onto its own neurons,
  * each projection's rows keeping their order (so every neuron gets its inputs in the order of the
- * one-thread run). Rows stay indexed by the whole source population, since spikes are exchanged with their
- * neuron index in the whole population. A spike source keeps its spikes in a part only where it has a
- * target there; sources with no target anywhere stay with part 0, so the earliest pending source spike over
- * all parts is the one-thread run's.
+ * one-thread run). Rows of LIF sources stay indexed by the whole population, since spikes are exchanged with
+ * their neuron index in the whole population. A part keeps only the spike-source neurons with a target in
+ * it (renumbered in their order, so the per-window scan over them is short); those with no target anywhere
+ * stay with part 0, so the earliest pending source spike over all parts is the one-thread run's.
  */
 export function partitionNetwork(network: Network, parts: number): NetworkPart[] {
   const pops = network.populations;
@@ -77,13 +85,19 @@ export function partitionNetwork(network: Network, parts: number): NetworkPart[]
     has.forEach((h, p) => h.forEach((x, j) => (owners[p][j] += x)));
     sourceTargetsIn.push(has);
   }
-  const empty = new Float64Array(0);
   return Array.from({ length: parts }, (_, r) => {
     const own = ranges(r);
+    // per spike-source population: its neurons this part keeps, ascending
+    const kept = pops.map((p, idx) => {
+      if (p.kind !== 'source') return null;
+      const keep: number[] = [];
+      for (let j = 0; j < p.size; j++) if (sourceTargetsIn[r][idx][j] === 1 || (r === 0 && owners[idx][j] === 0)) keep.push(j);
+      return Int32Array.from(keep);
+    });
     const populations: Population[] = pops.map((p, idx): Population => {
       if (p.kind === 'source') {
-        const keep = (j: number): boolean => sourceTargetsIn[r][idx][j] === 1 || (r === 0 && owners[idx][j] === 0);
-        return { ...p, spikeTimesMs: p.spikeTimesMs.map((times, j) => (keep(j) ? times : empty)) };
+        const keep = kept[idx]!;
+        return { ...p, size: keep.length, spikeTimesMs: Array.from(keep, (j) => p.spikeTimesMs[j]) };
       }
       const [first, end] = own[idx];
       const lif: LifPopulation = {
@@ -97,7 +111,7 @@ export function partitionNetwork(network: Network, parts: number): NetworkPart[]
     });
     const projections: Projection[] = network.projections.map((proj) => {
       const [first, end] = own[proj.target];
-      return { ...proj, synapses: restrictSynapses(proj.synapses, first, end) };
+      return { ...proj, synapses: restrictSynapses(proj.synapses, first, end, kept[proj.source]) };
     });
     return { network: { populations, projections }, ownedFirst: Int32Array.from(own, ([first]) => first) };
   });
