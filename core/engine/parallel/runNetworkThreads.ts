@@ -67,8 +67,8 @@ export function threadedRunRefusal<C>(options: ThreadedRunOptions<C>): string | 
  * window instead of at the spike (with the same SpikeLimitError). An error in any thread stops all threads
  * and rejects the promise with it; when several threads fail in one window, the lowest thread's error is
  * reported, which need not be the one the one-thread run meets first. `onProgress` is called from the
- * caller's event loop, at most every 10 ms of wall time and once at the end. The workers of a run that
- * succeeded stay (unreferenced, so they do not keep the process alive) and serve the next run.
+ * caller's event loop, at most every 10 ms of wall time and once at the end. The workers stay
+ * (unreferenced, so they do not keep the process alive) and serve the next run.
  */
 export async function runNetworkThreads<C>(options: ThreadedRunOptions<C>): Promise<RunResult> {
   const refusal = threadedRunRefusal(options);
@@ -85,6 +85,7 @@ export async function runNetworkThreads<C>(options: ThreadedRunOptions<C>): Prom
   const results: ({ spikes: RunResult['spikes']; statistics: RunStatistics; lastEndMs: number } | null)[] = parts.map(() => null);
   const errors: (PartError | null)[] = parts.map(() => null);
   const workers = takeWorkers(threads);
+  const answered = workers.map(() => false);
   const finished = parts.map((part, rank) => {
     const data: PartitionWorkerData = {
       rank,
@@ -110,6 +111,7 @@ export async function runNetworkThreads<C>(options: ThreadedRunOptions<C>): Prom
         else {
           if (m.type === 'done') results[rank] = m;
           else fail(m.error);
+          answered[rank] = true;
           settle();
         }
       };
@@ -136,9 +138,8 @@ export async function runNetworkThreads<C>(options: ThreadedRunOptions<C>): Prom
     });
   });
   await Promise.all(finished);
-  // workers that failed or ran beside a failed one are not reused
-  if (errors.some((e) => e !== null)) for (const w of workers) void w.terminate();
-  else idle.push(...workers);
+  // a worker that answered (a result or the error it caught) serves the next run; one that did not has ended
+  workers.forEach((w, rank) => (answered[rank] ? idle.push(w) : void w.terminate()));
   for (const w of workers) w.unref();
 
   const failed = errors.find((e) => e !== null && e.kind !== 'aborted') ?? errors.find((e) => e !== null);
