@@ -125,3 +125,36 @@ export function partitionNetwork(network: Network, parts: number): NetworkPart[]
 export function fastPathEligible(network: Network, minNeurons: number): boolean[] {
   return network.populations.map((p) => p.kind === 'lif' && p.size >= minNeurons && uniform(p.params, 0, p.size));
 }
+
+/** A spike-source population's trains in one array: neuron j's are times[start[j] .. start[j + 1]). */
+export interface PackedTrains {
+  readonly times: Float64Array;
+  readonly start: Int32Array;
+}
+
+/**
+ * The network with every spike-source population's trains packed into one array (one buffer to move to a
+ * worker instead of one per source neuron); `unpackSources` undoes it with views.
+ */
+export function packSources(network: Network): { network: Network; packed: (PackedTrains | null)[] } {
+  const packed = network.populations.map((p) => {
+    if (p.kind !== 'source') return null;
+    const start = new Int32Array(p.size + 1);
+    p.spikeTimesMs.forEach((t, j) => (start[j + 1] = start[j] + t.length));
+    const times = new Float64Array(start[p.size]);
+    p.spikeTimesMs.forEach((t, j) => times.set(t, start[j]));
+    return { times, start };
+  });
+  const populations = network.populations.map((p) => (p.kind === 'source' ? { ...p, spikeTimesMs: [] } : p));
+  return { network: { ...network, populations }, packed };
+}
+
+/** The network of packSources with its spike trains as views into the packed arrays. */
+export function unpackSources(network: Network, packed: readonly (PackedTrains | null)[]): Network {
+  const populations = network.populations.map((p, idx) => {
+    const x = packed[idx];
+    if (p.kind !== 'source' || x === null) return p;
+    return { ...p, spikeTimesMs: Array.from({ length: p.size }, (_, j) => x.times.subarray(x.start[j], x.start[j + 1])) };
+  });
+  return { ...network, populations };
+}

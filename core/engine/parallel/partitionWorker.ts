@@ -9,13 +9,16 @@ import type { Network } from '../../network/network.ts';
 import type { SpikeTable } from '../recorder.ts';
 import { runNetworkPart, type RunStatistics } from '../runNetwork.ts';
 import { partErrorOf, type PartError } from './partError.ts';
+import { unpackSources, type PackedTrains } from './partition.ts';
 import { WindowExchange, type ExchangeBuffers } from './windowExchange.ts';
 
 /** What a part's worker is given for one run (a message: typed arrays are copied, the shared buffers shared). */
 export interface PartitionWorkerData {
   readonly rank: number;
   readonly buffers: ExchangeBuffers;
+  /** The part's network, its spike sources' trains packed (packedSources). */
   readonly network: Network;
+  readonly packedSources: readonly (PackedTrains | null)[];
   readonly ownedFirst: Int32Array;
   readonly populationOrder: readonly number[];
   readonly fastEligible: readonly boolean[];
@@ -53,7 +56,7 @@ function runPart(data: PartitionWorkerData): void {
   try {
     const result = runNetworkPart(
       {
-        network: data.network,
+        network: unpackSources(data.network, data.packedSources),
         dynamics: lifDynamics,
         durationMs: data.durationMs,
         recording: { spikes: data.recordPopulations },

@@ -8,7 +8,7 @@ import { ThreadsRefusedError } from '../runLimits.ts';
 import { runNetwork, type RunOptions, type RunResult, type RunStatistics } from '../runNetwork.ts';
 import { planSchedule } from '../schedule.ts';
 import { errorOfPart, type PartError } from './partError.ts';
-import { fastPathEligible, partitionNetwork } from './partition.ts';
+import { fastPathEligible, packSources, partitionNetwork } from './partition.ts';
 import type { PartitionWorkerData, PartitionWorkerMessage } from './partitionWorker.ts';
 import { abortExchange, exchangeBuffers } from './windowExchange.ts';
 
@@ -87,10 +87,12 @@ export async function runNetworkThreads<C>(options: ThreadedRunOptions<C>): Prom
   const workers = takeWorkers(threads);
   const answered = workers.map(() => false);
   const finished = parts.map((part, rank) => {
+    const { network: sent, packed } = packSources(part.network);
     const data: PartitionWorkerData = {
       rank,
       buffers,
-      network: part.network,
+      network: sent,
+      packedSources: packed,
       ownedFirst: part.ownedFirst,
       populationOrder,
       fastEligible,
@@ -129,8 +131,9 @@ export async function runNetworkThreads<C>(options: ThreadedRunOptions<C>): Prom
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
-      // the part's own arrays move to the worker (the spike sources' stay: they are the caller's)
+      // the part's own arrays move to the worker, not copied (the caller's spike trains were copied by packing)
       const own = part.network.projections.flatMap((p) => [p.synapses.rowStart.buffer, p.synapses.targets.buffer, p.synapses.weights.buffer]);
+      for (const x of packed) if (x !== null) own.push(x.times.buffer, x.start.buffer);
       for (const p of part.network.populations) {
         if (p.kind === 'lif') own.push(p.initialVMv.buffer, ...LIF_PARAM_FIELDS.map((f) => p.params[f].buffer));
       }
