@@ -52,7 +52,7 @@ function sliceParams(params: LifParamArrays, first: number, end: number): LifPar
 }
 
 /**
- * Splits a network into `parts` parts for the threaded engine (docs/design.md, "Two threads"): part r owns
+ * Splits a network into `parts` parts for the threaded engine (docs/design.md section 2c): part r owns
  * the r-th contiguous slice of every LIF population and receives only the synapses onto its own neurons,
  * each projection's rows keeping their order (so every neuron gets its inputs in the order of the
  * one-thread run). Rows of LIF sources stay indexed by the whole population, since spikes are exchanged with

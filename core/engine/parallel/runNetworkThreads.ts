@@ -56,7 +56,7 @@ export function threadedRunRefusal<C>(options: ThreadedRunOptions<C>): string | 
 
 /**
  * Runs a network like {@link runNetwork}, its LIF neurons split over `threads` worker threads, and gives
- * the same result bit for bit: the same spikes, times and statistics (docs/design.md, "Threads").
+ * the same result bit for bit: the same spikes, times and statistics (docs/design.md section 2c).
  *
  * Each thread owns a contiguous slice of every LIF population and the synapses onto it; after every
  * lookahead window the threads trade the window's spikes over shared memory at one barrier. Runs on several

@@ -61,7 +61,7 @@ export class PartAbortedError extends Error {
 }
 
 /**
- * One part's side of the window exchange (docs/design.md, "Two threads"). Each window a part writes the
+ * One part's side of the window exchange (docs/design.md section 2c). Each window a part writes the
  * spikes it emitted to its outbox, then all parts meet at one barrier and every part reads every outbox, in
  * the order one thread would have emitted them: population by population in schedule order and, within a
  * population, part 0's spikes (its slice of neurons comes first), then part 1's, and so on. Outboxes and
