@@ -17,8 +17,9 @@ if (!substrateNames().includes(bss2Substrate.name)) registerSubstrate(bss2Substr
 if (!substrateNames().includes(imperfectSubstrate.name)) registerSubstrate(imperfectSubstrate);
 
 export * from './core/config/index.ts';
-export { simulate, realiseContext, type SimulateOptions, type SimulationResult } from './core/engine/simulate.ts';
+export { simulate, simulateOnThreads, realiseContext, type SimulateOptions, type SimulationResult } from './core/engine/simulate.ts';
 export { runNetwork, type RunOptions, type RunResult, type RunStatistics } from './core/engine/runNetwork.ts';
+export { runNetworkThreads, threadedRunRefusal, type ThreadedRunOptions } from './core/engine/parallel/runNetworkThreads.ts';
 export type { MembraneTrace, SpikeTable } from './core/engine/recorder.ts';
 export { planSchedule, type PopulationGroup, type Schedule } from './core/engine/schedule.ts';
 export type { SimulationSpec, SubstrateChoice } from './core/simulation.ts';
@@ -38,7 +39,7 @@ export { randomStream, normalDraw, integerDraw, exponentialDraw, type RandomStre
 export { neuronStateArrays, type NeuronDynamics, type NeuronStateArrays } from './core/substrate/dynamics.ts';
 export type { Observation, RealiseContext, SpikeTimeMap, Substrate, Transmission, TrialNoise } from './core/substrate/substrate.ts';
 export { SubstrateFitError } from './core/substrate/substrate.ts';
-export { DelayResolutionError, NonFiniteStateError, SpikeLimitError } from './core/engine/runLimits.ts';
+export { DelayResolutionError, NonFiniteStateError, SpikeLimitError, ThreadsRefusedError } from './core/engine/runLimits.ts';
 export { getSubstrate, registerSubstrate, substrateNames, unregisterSubstrate } from './core/substrate/registry.ts';
 export { checkOptionRecord, optionError, optionRecord, type OptionCheck } from './core/substrate/options.ts';
 export { idealSubstrate } from './substrates/ideal/index.ts';

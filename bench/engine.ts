@@ -6,11 +6,19 @@
  *
  *   npx tsx bench/engine.ts [--sizes 1000,4000] [--seconds 1] [--seed 1] [--threads 1] [--reference]
  *
- * --reference runs the generic input-by-input path instead of the windowed fast path. --threads takes only 1
- * (a multi-threaded engine is not implemented). Besides wall time, prints the CPU time of the measured
- * second (this process; less exposed to machine load) and the share of neuron-windows that took the sweep.
+ * --reference runs the generic input-by-input path instead of the windowed fast path. Besides wall time,
+ * prints the CPU time of the measured second (this process, all its threads; less exposed to machine load)
+ * and the share of neuron-windows that took the sweep.
+ *
+ * --threads T > 1 runs the threaded engine (core/engine/parallel/runNetworkThreads.ts) and then the
+ * one-thread engine on the same network, each timed on its own, prints a line for each and whether the two
+ * spike tables and statistics are bit-identical. The threaded run's clock reading at the warm-up's end is
+ * taken when its progress report arrives (every 10 ms of wall time at most), so its wall time is
+ * uncertain by about 10 ms; worker start-up falls in the warm-up and is not counted.
  */
-import { runNetwork } from '../core/engine/runNetwork.ts';
+import { runNetworkThreads } from '../core/engine/parallel/runNetworkThreads.ts';
+import type { SpikeTable } from '../core/engine/recorder.ts';
+import { runNetwork, type RunResult } from '../core/engine/runNetwork.ts';
 import type { Network } from '../core/network/network.ts';
 import { buildNetwork } from './lib/balancedNetwork.ts';
 import { lifDynamics } from '../core/lif/lifDynamics.ts';
@@ -24,7 +32,7 @@ function argument(name: string, fallback: string): string {
  * Runs the network for durationMs. The clock readings (wall and CPU) are taken once more after the window
  * that reaches warmupMs, so the measured part [warmupMs, durationMs) is timed within the same run.
  */
-function run(network: Network, durationMs: number) {
+async function run(network: Network, durationMs: number, threads = 1): Promise<{ result: RunResult; wallMs: number; cpuMs: number }> {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   let warmWallMs = 0;
@@ -36,7 +44,8 @@ function run(network: Network, durationMs: number) {
       warmCpuMs = (c.user + c.system) / 1000;
     }
   };
-  const result = runNetwork({ network, dynamics: lifDynamics, durationMs, recording: {}, reference, onProgress });
+  const options = { network, dynamics: lifDynamics, durationMs, recording: {}, reference, onProgress };
+  const result = threads === 1 ? runNetwork(options) : await runNetworkThreads({ ...options, threads });
   const c1 = process.cpuUsage(c0);
   return { result, wallMs: performance.now() - t0 - warmWallMs, cpuMs: (c1.user + c1.system) / 1000 - warmCpuMs };
 }
@@ -45,18 +54,39 @@ const sizes = argument('sizes', '1000,4000').split(',').map(Number);
 const seconds = Number(argument('seconds', '1'));
 const seed = Number(argument('seed', '1'));
 const reference = process.argv.includes('--reference');
-if (argument('threads', '1') !== '1') {
-  console.error('firstspike: error: --threads: only 1 thread is implemented');
+const threads = Number(argument('threads', '1'));
+if (!Number.isInteger(threads) || threads < 1) {
+  console.error(`firstspike: error: --threads: expected an integer >= 1, got '${argument('threads', '1')}'`);
   process.exit(2);
+}
+
+/** Same spikes (times compared with Object.is) and the same statistics. */
+function identical(a: RunResult, b: RunResult): boolean {
+  const same = (x: SpikeTable, y: SpikeTable): boolean =>
+    x.timeMs.length === y.timeMs.length &&
+    x.timeMs.every((t, q) => Object.is(t, y.timeMs[q]) && x.population[q] === y.population[q] && x.neuron[q] === y.neuron[q]);
+  return same(a.spikes, b.spikes) && JSON.stringify(a.statistics) === JSON.stringify(b.statistics);
 }
 const warmupMs = 100;
 const totalMs = warmupMs + 1000 * seconds;
 console.log(`node ${process.version}, ${seconds} s simulated after ${warmupMs} ms warm-up, seed ${seed}`);
 for (const n of sizes) {
   const { network, synapseBytes, synapses } = buildNetwork(n, totalMs, seed);
-  run(network, 50); // JIT warm-up of the engine itself
-  const warm = run(network, warmupMs);
-  const full = run(network, totalMs);
+  await run(network, 50); // JIT warm-up of the engine itself
+  const warm = await run(network, warmupMs);
+  const runs = threads === 1 ? [await run(network, totalMs)] : [await run(network, totalMs, threads), await run(network, totalMs)];
+  for (const full of runs) report(n, full, warm, synapseBytes, synapses, full === runs[0] ? threads : 1);
+  if (runs.length > 1) console.log(`  bit-identical spikes and statistics, ${threads} threads vs 1: ${identical(runs[0].result, runs[1].result) ? 'yes' : 'NO'}`);
+}
+
+function report(
+  n: number,
+  full: Awaited<ReturnType<typeof run>>,
+  warm: Awaited<ReturnType<typeof run>>,
+  synapseBytes: number,
+  synapses: number,
+  threadsUsed: number,
+): void {
   const s = full.result.statistics;
   const w = warm.result.statistics;
   const spikes = s.spikesEmitted - w.spikesEmitted;
@@ -69,6 +99,7 @@ for (const n of sizes) {
   console.log(
     [
       `N=${n}`,
+      `threads=${threadsUsed}`,
       `spikes=${spikes}`,
       `rate=${(spikes / n / seconds).toFixed(2)} Hz`,
       `events=${external + recurrent} (recurrent ${recurrent}, external ${external})`,

@@ -21,7 +21,7 @@ export function demoCommand(io: CliIo): Command {
       if (opts.out !== undefined) await checkOutputPath('--out', opts.out);
       const spec = buildSimulation(DEFAULT_NETWORK, { knownSubstrates: substrateNames(), limits });
       const started = performance.now();
-      const result = runWithProgress(spec, io, limits.maxSpikes);
+      const result = await runWithProgress(spec, io, limits.maxSpikes);
       const seconds = (performance.now() - started) / 1000;
       io.stdout(`firstspike demo: built-in network (see 'firstspike demo --print-config'), ${spec.durationMs} ms simulated in ${seconds.toFixed(2)} s wall time\n`);
       io.stdout(spikeSummary(result, spec));

@@ -1,12 +1,13 @@
 import { Command, Option } from 'commander';
 import { loadConfigFile } from '../../core/config/index.ts';
-import { simulate } from '../../core/engine/simulate.ts';
+import { ThreadsRefusedError } from '../../core/engine/runLimits.ts';
+import { simulate, simulateOnThreads } from '../../core/engine/simulate.ts';
 import { getSubstrate, substrateNames } from '../../core/substrate/registry.ts';
 import type { SimulationSpec } from '../../core/simulation.ts';
 import { SubstrateFitError } from '../../core/substrate/substrate.ts';
 import { formatResult, spikeSummary, type OutputFormat } from '../formatResult.ts';
 import { UsageError, checkOutputPath, writeFileAtomic, type CliIo } from '../io.ts';
-import { addLimitOptions, resourceLimitsOption } from '../limits.ts';
+import { addLimitOptions, resourceLimitsOption, threadsOption } from '../limits.ts';
 import { loadPlugins, pluginOption } from '../plugins.ts';
 import { startProgress } from '../progress.ts';
 
@@ -20,16 +21,19 @@ export function checkSubstrateOptions(spec: SimulationSpec): void {
 }
 
 /**
- * Runs a spec with a progress bar on a terminal, stopping after `maxSpikes` LIF spikes. What the
- * substrate refuses about the network itself (bss2: more neurons or inputs than one chip has) is the
- * user's input, so it becomes a usage error at /substrate.
+ * Runs a spec with a progress bar on a terminal, stopping after `maxSpikes` LIF spikes, on `threads`
+ * threads (the same result). What the substrate refuses about the network itself (bss2: more neurons or
+ * inputs than one chip has) is the user's input, so it becomes a usage error at /substrate; a network the
+ * threaded engine cannot split, one at --threads.
  */
-export function runWithProgress(spec: SimulationSpec, io: CliIo, maxSpikes?: number) {
+export async function runWithProgress(spec: SimulationSpec, io: CliIo, maxSpikes?: number, threads = 1) {
   const progress = startProgress(io, spec.durationMs, 'simulating', 'ms');
   try {
-    return simulate(spec, { onProgress: (t) => progress.update(t), maxSpikes });
+    const options = { onProgress: (t: number) => progress.update(t), maxSpikes };
+    return threads === 1 ? simulate(spec, options) : await simulateOnThreads(spec, { ...options, threads });
   } catch (error) {
     if (error instanceof SubstrateFitError) throw new UsageError(`/substrate: ${error.message}`);
+    if (error instanceof ThreadsRefusedError) throw new UsageError(`--threads: ${error.reason}`);
     throw error;
   } finally {
     progress.stop();
@@ -44,13 +48,26 @@ export function simulateCommand(io: CliIo): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['json', 'csv']).default('json'))
     .option('-q, --quiet', 'do not print the spike summary to standard error when writing to --out')
     .option('--print-config', 'check the config and print it in normalised form (PyNN names rewritten), without simulating')
+    .option('--threads <n>', 'worker threads (default 1, at most the available cores; the result does not depend on it)')
+    .option('--force-threads', 'allow --threads above the number of available cores')
     .addOption(pluginOption());
   return addLimitOptions(command).action(
     async (
       configPath: string,
-      opts: { out?: string; format: OutputFormat; quiet?: boolean; printConfig?: boolean; maxMemory?: string; maxSpikes?: string; plugin?: string[] },
+      opts: {
+        out?: string;
+        format: OutputFormat;
+        quiet?: boolean;
+        printConfig?: boolean;
+        maxMemory?: string;
+        maxSpikes?: string;
+        plugin?: string[];
+        threads?: string;
+        forceThreads?: boolean;
+      },
     ) => {
       const limits = resourceLimitsOption(opts);
+      const threads = threadsOption(opts.threads, opts.forceThreads === true);
       // before the run: a destination that cannot be written, or that is the config itself
       if (opts.out !== undefined) await checkOutputPath('--out', opts.out, [{ option: 'the config', path: configPath }]);
       await loadPlugins(opts.plugin);
@@ -61,7 +78,7 @@ export function simulateCommand(io: CliIo): Command {
         return;
       }
       checkSubstrateOptions(spec);
-      const result = runWithProgress(spec, io, limits.maxSpikes);
+      const result = await runWithProgress(spec, io, limits.maxSpikes, threads);
       const text = formatResult(result, opts.format);
       if (opts.out === undefined) io.stdout(text);
       else {

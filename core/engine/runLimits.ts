@@ -24,7 +24,12 @@ export class SpikeLimitError extends Error {
  * overflows). Reported at the population's config path, `/populations/<index>`.
  */
 export class NonFiniteStateError extends ConfigError {
-  constructor(populationIndex: number, population: string, neuron: number, timeMs: number) {
+  constructor(
+    readonly populationIndex: number,
+    readonly population: string,
+    readonly neuron: number,
+    readonly timeMs: number,
+  ) {
     super(
       `/populations/${populationIndex}`,
       `neuron ${neuron} of population '${population}' reached a non-finite state (NaN or infinite V or current) ` +
@@ -39,12 +44,27 @@ export class NonFiniteStateError extends ConfigError {
  * below the resolution of doubles, so time could not advance. Reported at that projection's delay.
  */
 export class DelayResolutionError extends ConfigError {
-  constructor(projectionIndex: number, delayMs: number, timeMs: number) {
+  constructor(
+    readonly projectionIndex: number,
+    readonly delayMs: number,
+    readonly timeMs: number,
+  ) {
     super(
       `/projections/${projectionIndex}/delay`,
       `the delay of ${delayMs} ms is below the resolution of double-precision time at t = ${timeMs} ms ` +
         '(activity continues that late); use a longer delay or a shorter duration',
     );
     this.name = 'DelayResolutionError';
+  }
+}
+
+/** A run that the threaded engine cannot split over threads (thrown before any thread starts). */
+export class ThreadsRefusedError extends Error {
+  constructor(
+    readonly threads: number,
+    readonly reason: string,
+  ) {
+    super(`cannot run on ${threads} threads: ${reason}`);
+    this.name = 'ThreadsRefusedError';
   }
 }

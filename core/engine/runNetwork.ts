@@ -7,6 +7,7 @@ import { EventQueue } from './eventQueue.ts';
 import { InputBuffers } from './inputBuffers.ts';
 import { SpikeRecorder, type MembraneTrace, type SpikeTable } from './recorder.ts';
 import { DelayResolutionError, NonFiniteStateError, SpikeLimitError } from './runLimits.ts';
+import type { PartitionHooks } from './parallel/partitionHooks.ts';
 import { planSchedule } from './schedule.ts';
 import { SourceWindows } from './sourceWindows.ts';
 import { ACC_EXC, ACC_INH, ACC_V_EXC, ACC_V_INH, WindowedLif } from './windowedLif.ts';
@@ -71,6 +72,14 @@ const INPUT = 1;
  * cycle are run event by event on a shared queue with lazily invalidated crossing predictions.
  */
 export function runNetwork<C>(options: RunOptions<C>): RunResult {
+  return runNetworkPart(options, null);
+}
+
+/**
+ * runNetwork over one thread's part of a partitioned network (core/engine/parallel/), exchanging the spikes
+ * of each window with the other parts through `part`; with part null it is runNetwork.
+ */
+export function runNetworkPart<C>(options: RunOptions<C>, part: PartitionHooks | null): RunResult {
   const { network, dynamics: dyn, durationMs, recording, observation } = options;
   const pops = network.populations;
   const projections = network.projections;
@@ -155,7 +164,9 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
           pops.map((p) => p.size),
           pops.map(
             (p, idx) =>
-              p.kind === 'lif' && p.size >= (options.fastPathMinNeurons ?? 64) && !schedule.groups[groupOfPop[idx]].eventDriven,
+              p.kind === 'lif' &&
+              (part === null ? p.size >= (options.fastPathMinNeurons ?? 64) : part.fastEligible[idx]) &&
+              !schedule.groups[groupOfPop[idx]].eventDriven,
           ),
         )
       : null;
@@ -191,11 +202,16 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
     return to - from;
   };
 
-  const maxSpikes = options.maxSpikes ?? Infinity;
+  // a part's spike limit is checked on the count of all parts, at the exchange
+  const maxSpikes = part === null ? options.maxSpikes ?? Infinity : Infinity;
   const emit = (i: number, t: number): void => {
     const pop = popOf[i];
     if (++spikesEmitted > maxSpikes) throw new SpikeLimitError(maxSpikes, pops[pop].name, t);
-    const local = i - offset[pop];
+    if (part !== null) part.emitted(pop, i - offset[pop], t);
+    else propagate(pop, i - offset[pop], t);
+  };
+  /** Records the spike of neuron `local` of population pop and sends it over the outgoing projections. */
+  const propagate = (pop: number, local: number, t: number): void => {
     if (recordSpikes[pop] === 1) {
       const observed = observation === undefined ? t : observation.spikeTime(pop, local, t);
       if (observed === observed) spikes.add(pop, local, observed);
@@ -384,7 +400,7 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
   // jumps to the next time anything can happen: the next delivery, the next source spike arrival, or the
   // first time a neuron fires on its own (exact, from nextSpikeTime). Windows only order causality, so
   // where they start does not change the result; a run of 1e308 ms with nothing to do ends at once.
-  const nextActivity = (): number => {
+  const nextInputTime = (): number => {
     let next = deliveries.peekTime();
     for (let x = 0; x < external.length; x++) {
       const proj = projections[external[x]];
@@ -401,20 +417,24 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
         if (ptr[j] < src.spikeTimesMs[j].length) next = Math.min(next, src.spikeTimesMs[j][ptr[j]] + proj.delayMs);
       }
     }
+    return next;
+  };
+  const nextCrossingTime = (next: number): number => {
     const horizon = Math.min(next, durationMs);
     for (let i = 0; i < total && next > 0; i++) next = Math.min(next, dyn.nextSpikeTime(s, k, i, horizon));
     return next;
   };
+  const nextActivity = (): number => nextCrossingTime(nextInputTime());
 
   const windowMs = schedule.windowMs;
   let windows = 0;
   let start = 0;
   let activity = -1;
   while (start < durationMs) {
-    const now = externalEvents + recurrentEvents + spikesEmitted;
+    const now = part === null ? externalEvents + recurrentEvents + spikesEmitted : part.activity;
     if (now === activity) {
       // the last window was quiet
-      const next = nextActivity();
+      const next = part === null ? nextActivity() : part.nextActivity(nextCrossingTime);
       if (next > start) {
         start = Math.min(next, durationMs);
         if (start >= durationMs) break;
@@ -503,6 +523,7 @@ export function runNetwork<C>(options: RunOptions<C>): RunResult {
       }
     }
     start = end;
+    part?.exchange(end, externalEvents + recurrentEvents + spikesEmitted, nextInputTime, propagate);
     options.onProgress?.(end);
   }
   for (let i = 0; i < total; i++) if (traced[i] === 1) sampleBefore(i, durationMs);

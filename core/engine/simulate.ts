@@ -4,7 +4,7 @@ import type { SimulationSpec } from '../simulation.ts';
 import { getSubstrate } from '../substrate/registry.ts';
 import type { RealiseContext, Substrate } from '../substrate/substrate.ts';
 import type { MembraneTrace, SpikeTable } from './recorder.ts';
-import { runNetwork, type RunStatistics } from './runNetwork.ts';
+import { runNetwork, type RunOptions, type RunResult, type RunStatistics } from './runNetwork.ts';
 
 export interface SimulateOptions {
   /** Use this substrate instead of looking up `spec.substrate.name` in the registry. */
@@ -44,6 +44,21 @@ export function realiseContext(spec: SimulationSpec, trial: number): RealiseCont
  * and the substrate's observation model (if any) shapes what is recorded. Deterministic for a given spec.
  */
 export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): SimulationResult {
+  return simulationResult(spec, runNetwork(engineOptions(spec, options)));
+}
+
+/**
+ * simulate() on `threads` worker threads (core/engine/parallel/runNetworkThreads.ts): the same result bit
+ * for bit, for the substrates and networks it can split (the ideal substrate, positive delays between LIF
+ * populations, no membrane traces); otherwise it rejects with a ThreadsRefusedError saying why.
+ */
+export async function simulateOnThreads(spec: SimulationSpec, options: SimulateOptions & { readonly threads: number }): Promise<SimulationResult> {
+  const { runNetworkThreads } = await import('./parallel/runNetworkThreads.ts'); // not loaded by one-thread runs
+  return simulationResult(spec, await runNetworkThreads({ ...engineOptions(spec, options), threads: options.threads }));
+}
+
+/** The engine's options for `spec`: its network as the substrate realises it, and the substrate's dynamics. */
+function engineOptions(spec: SimulationSpec, options: SimulateOptions): RunOptions<unknown> {
   const substrate = options.substrate ?? getSubstrate(spec.substrate.name);
   substrate.validateOptions(spec.substrate.options);
   const context = realiseContext(spec, options.trial ?? 0);
@@ -52,7 +67,7 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     throw new ConfigError('/substrate', `substrate '${substrate.name}': these options perturb spike transmission, which only the layered first-spike runner (train, evaluate, sweep) models`);
   }
   const onProgress = options.onProgress;
-  const result = runNetwork({
+  return {
     network,
     dynamics: substrate.dynamics,
     durationMs: spec.durationMs,
@@ -60,7 +75,10 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     observation: substrate.observation?.(network, context),
     onProgress: onProgress === undefined ? undefined : (t) => onProgress(t, spec.durationMs),
     maxSpikes: options.maxSpikes,
-  });
+  };
+}
+
+function simulationResult(spec: SimulationSpec, result: RunResult): SimulationResult {
   return {
     populationNames: spec.network.populations.map((p) => p.name),
     spikes: result.spikes,

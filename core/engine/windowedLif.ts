@@ -108,7 +108,7 @@ function decayFromTable(f: FastPopulation, tau: number, windowMs: number): numbe
 }
 
 /** True when every neuron of [first, first + size) shares the time constants and the capacitance. */
-function uniform(params: LifParamArrays, first: number, size: number): boolean {
+export function uniform(params: LifParamArrays, first: number, size: number): boolean {
   const a = params.tauMemMs[first];
   const e = params.tauSynExcMs[first];
   const h = params.tauSynInhMs[first];

@@ -4,7 +4,7 @@ import type { SimulationSpec } from '../../core/simulation.ts';
 import type { Substrate } from '../../core/substrate/substrate.ts';
 import { ForwardBackward, emptySampleResult, type PassOptions } from './forwardBackward.ts';
 import type { LayeredModel } from './model.ts';
-import { workerEntry } from '../workers/workerEntry.ts';
+import { workerEntry } from '../../core/workers/workerEntry.ts';
 
 /** Sums over one minibatch: gradient of the mean loss, silent (sample, neuron) counts, loss and hits. */
 export interface BatchSums {

@@ -6,7 +6,7 @@ import { openSweepFolder, readJobFile, sweepPaths, writeJobFile } from './store.
 import { specHash, type SweepSpec } from './spec.ts';
 import type { SweepTask } from './sweepWorker.ts';
 import { packageVersion } from './version.ts';
-import { workerEntry } from '../workers/workerEntry.ts';
+import { workerEntry } from '../../core/workers/workerEntry.ts';
 
 /** How a sweep run reports. */
 export interface SweepEvents {
