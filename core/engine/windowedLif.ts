@@ -260,13 +260,28 @@ export class WindowedLif {
    * into its target's event list.
    */
   deliver(f: FastPopulation, base: number, targets: Int32Array, weights: Float64Array, from: number, to: number, t: number): void {
-    const n = to - from;
-    if (this.evCount + n > this.evTime.length) this.growEvents(this.evCount + n);
     this.arrivalFactors(f, t);
-    const eExc = arrival[0];
-    const kExc = arrival[1];
-    const eInh = arrival[2];
-    const kInh = arrival[3];
+    this.addRow(base, targets, weights, from, to, t, arrival[0], arrival[1], arrival[2], arrival[3]);
+  }
+
+  /**
+   * Adds the inputs of one spike row arriving at t with the arrival's factors (e^{-b tau} and K(tau)/C_m of
+   * both synapse types, tau = T1 - t): each weight times them into its target's accumulators, and each input
+   * linked into its target's event list.
+   */
+  private addRow(
+    base: number,
+    targets: Int32Array,
+    weights: Float64Array,
+    from: number,
+    to: number,
+    t: number,
+    eExc: number,
+    kExc: number,
+    eInh: number,
+    kInh: number,
+  ): void {
+    if (this.evCount + (to - from) > this.evTime.length) this.growEvents(this.evCount + (to - from));
     const acc = this.acc;
     const head = this.head;
     const evTime = this.evTime;
@@ -309,8 +324,6 @@ export class WindowedLif {
     from: number,
     to: number,
   ): number {
-    const acc = this.acc;
-    const head = this.head;
     const windowEnd = this.windowEnd;
     const windowMs = this.windowEnd - this.windowStart;
     const bulkFactors = f.tableLive && f.ratioTwo;
@@ -319,10 +332,6 @@ export class WindowedLif {
     const stepMs = f.tableStepMs;
     const rate = f.rateMem;
     const scaleTwo = f.kernelScaleTwo;
-    let ev = this.evCount;
-    let evTime = this.evTime;
-    let evWeight = this.evWeight;
-    let evNext = this.evNext;
     let events = 0;
     for (let e = from; e < to; e++) {
       const j = sources[e];
@@ -330,53 +339,21 @@ export class WindowedLif {
       const r1 = rowStart[j + 1];
       if (r0 === r1) continue;
       const t = arrivalsMs[e];
-      if (ev + (r1 - r0) > evTime.length) {
-        this.evCount = ev;
-        this.growEvents(ev + (r1 - r0));
-        evTime = this.evTime;
-        evWeight = this.evWeight;
-        evNext = this.evNext;
-      }
       const tau = windowEnd - t;
-      let eExc: number;
-      let kExc: number;
-      let eInh: number;
-      let kInh: number;
       if (bulkFactors && tau >= 0 && tau <= windowMs) {
-        // decayFromTable inlined, then the tau_m = 2 tau_syn factors of deliver
+        // decayFromTable inlined, then the tau_m = 2 tau_syn factors of arrivalFactors
         const q = (tau * stepsPerMs) | 0;
         const y = rate * (tau - q * stepMs);
         const x = table[q] * (1 - y * (1 - y * (0.5 - y * (1 / 6))));
-        eExc = x * x;
-        kExc = scaleTwo * (x * (1 - x));
-        eInh = eExc;
-        kInh = kExc;
+        const eBoth = x * x;
+        const kBoth = scaleTwo * (x * (1 - x));
+        this.addRow(base, targets, weights, r0, r1, t, eBoth, kBoth, eBoth, kBoth);
       } else {
         this.arrivalFactors(f, t);
-        eExc = arrival[0];
-        kExc = arrival[1];
-        eInh = arrival[2];
-        kInh = arrival[3];
-      }
-      for (let r = r0; r < r1; r++) {
-        const i = base + targets[r];
-        const w = weights[r];
-        if (w >= 0) {
-          acc[4 * i + ACC_EXC] += w * eExc;
-          acc[4 * i + ACC_V_EXC] += w * kExc;
-        } else {
-          acc[4 * i + ACC_INH] += w * eInh;
-          acc[4 * i + ACC_V_INH] += w * kInh;
-        }
-        evTime[ev] = t;
-        evWeight[ev] = w;
-        evNext[ev] = head[i];
-        head[i] = ev;
-        ev++;
+        this.addRow(base, targets, weights, r0, r1, t, arrival[0], arrival[1], arrival[2], arrival[3]);
       }
       events += r1 - r0;
     }
-    this.evCount = ev;
     return events;
   }
 
