@@ -340,18 +340,25 @@ export class WindowedLif {
       if (r0 === r1) continue;
       const t = arrivalsMs[e];
       const tau = windowEnd - t;
+      let eExc: number;
+      let kExc: number;
+      let eInh: number;
+      let kInh: number;
       if (bulkFactors && tau >= 0 && tau <= windowMs) {
         // decayFromTable inlined, then the tau_m = 2 tau_syn factors of arrivalFactors
         const q = (tau * stepsPerMs) | 0;
         const y = rate * (tau - q * stepMs);
         const x = table[q] * (1 - y * (1 - y * (0.5 - y * (1 / 6))));
-        const eBoth = x * x;
-        const kBoth = scaleTwo * (x * (1 - x));
-        this.addRow(base, targets, weights, r0, r1, t, eBoth, kBoth, eBoth, kBoth);
+        eExc = eInh = x * x;
+        kExc = kInh = scaleTwo * (x * (1 - x));
       } else {
         this.arrivalFactors(f, t);
-        this.addRow(base, targets, weights, r0, r1, t, arrival[0], arrival[1], arrival[2], arrival[3]);
+        eExc = arrival[0];
+        kExc = arrival[1];
+        eInh = arrival[2];
+        kInh = arrival[3];
       }
+      this.addRow(base, targets, weights, r0, r1, t, eExc, kExc, eInh, kInh);
       events += r1 - r0;
     }
     return events;
