@@ -153,6 +153,9 @@ export function runNetworkPart<C>(options: RunOptions<C>, part: PartitionHooks |
   }
   const traced = new Uint8Array(total);
   tracesOf.forEach((_, g) => (traced[g] = 1));
+  /** Per population: 1 when one of its neurons is traced. */
+  const tracedPopulation = new Uint8Array(pops.length);
+  tracesOf.forEach((_, g) => (tracedPopulation[popOf[g]] = 1));
 
   // The windowed fast path: populations of identical lifDynamics neurons that are run by sweeps.
   const windowed =
@@ -276,6 +279,11 @@ export function runNetworkPart<C>(options: RunOptions<C>, part: PartitionHooks |
     const kk = w.k;
     const { acc, head } = w;
     const { vMv, iExcNa, iInhNa, lastMs, refractoryUntilMs } = s;
+    const { vThreshMv, vAsymptoteMv, vResetMv } = kk;
+    // the window's factors in locals: the sweep below is a call, after which f's fields would be reloaded
+    const { decayMemHalf, decayMem, kernelExcHalf, kernelExc, kernelInh, decayExc, decayInh, sameSyn, boundInh, risingExc } = f;
+    const anyTraced = tracedPopulation[p] === 1;
+    let swept = 0;
     const last = f.first + f.size;
     for (let i = f.first; i < last; i++) {
       const ref = refractoryUntilMs[i];
@@ -284,24 +292,24 @@ export function runNetworkPart<C>(options: RunOptions<C>, part: PartitionHooks |
       const iI0 = iInhNa[i];
       // the bulk formulas start from the state at `start`: a neuron whose state is older (a window that
       // began later than the last one ended) or that is traced takes the sweep
-      let slow = traced[i] === 1 || lastMs[i] !== start || (ref > start && ref < end) || (ref <= start && !f.risingExc);
+      let slow = (anyTraced && traced[i] === 1) || lastMs[i] !== start || (ref > start && ref < end) || (ref <= start && !risingExc);
       if (!slow && ref <= start) {
         // the O(1) bound of V over the window (windowedLif.ts), the free part bounded on each half-window
-        const theta = kk.vThreshMv[i];
-        const c = kk.vAsymptoteMv[i];
+        const theta = vThreshMv[i];
+        const c = vAsymptoteMv[i];
         const u = v0 - c;
-        const uHalf = u * f.decayMemHalf;
-        const uEnd = u * f.decayMem;
-        let drive = f.sameSyn ? iE0 + iI0 : iE0;
+        const uHalf = u * decayMemHalf;
+        const uEnd = u * decayMem;
+        let drive = sameSyn ? iE0 + iI0 : iE0;
         if (drive < 0) drive = 0;
-        const first = (u > uHalf ? u : uHalf) + drive * f.kernelExcHalf;
-        const second = (uHalf > uEnd ? uHalf : uEnd) + drive * f.kernelExc;
+        const first = (u > uHalf ? u : uHalf) + drive * kernelExcHalf;
+        const second = (uHalf > uEnd ? uHalf : uEnd) + drive * kernelExc;
         let bound = c + (first > second ? first : second) + acc[4 * i + ACC_V_EXC];
-        if (!f.sameSyn && iI0 > 0) bound += iI0 * f.boundInh;
+        if (!sameSyn && iI0 > 0) bound += iI0 * boundInh;
         slow = !(bound < theta - 32 * EPS * (Math.abs(theta) + Math.abs(bound) + Math.abs(c)));
       }
       if (slow) {
-        sweptNeuronWindows++;
+        swept++;
         let n = 0;
         for (let ev = head[i]; ev >= 0; ev = w.evNext[ev]) n++;
         if (n > slowTimes.length) {
@@ -327,19 +335,17 @@ export function runNetworkPart<C>(options: RunOptions<C>, part: PartitionHooks |
         if (traced[i] === 1) sampleBefore(i, end);
         dyn.advanceTo(s, k, i, end);
       } else if (ref >= end) {
-        bulkNeuronWindows++;
         // held at v_reset for the whole window; the currents decay and take their inputs
-        vMv[i] = kk.vResetMv[i];
-        iExcNa[i] = iE0 * f.decayExc + acc[4 * i + ACC_EXC];
-        iInhNa[i] = iI0 * f.decayInh + acc[4 * i + ACC_INH];
+        vMv[i] = vResetMv[i];
+        iExcNa[i] = iE0 * decayExc + acc[4 * i + ACC_EXC];
+        iInhNa[i] = iI0 * decayInh + acc[4 * i + ACC_INH];
         lastMs[i] = end;
       } else {
-        bulkNeuronWindows++;
-        const c = kk.vAsymptoteMv[i];
+        const c = vAsymptoteMv[i];
         const a4 = 4 * i;
-        vMv[i] = c + (v0 - c) * f.decayMem + (iE0 * f.kernelExc + iI0 * f.kernelInh) + (acc[a4 + ACC_V_EXC] + acc[a4 + ACC_V_INH]);
-        iExcNa[i] = iE0 * f.decayExc + acc[a4 + ACC_EXC];
-        iInhNa[i] = iI0 * f.decayInh + acc[a4 + ACC_INH];
+        vMv[i] = c + (v0 - c) * decayMem + (iE0 * kernelExc + iI0 * kernelInh) + (acc[a4 + ACC_V_EXC] + acc[a4 + ACC_V_INH]);
+        iExcNa[i] = iE0 * decayExc + acc[a4 + ACC_EXC];
+        iInhNa[i] = iI0 * decayInh + acc[a4 + ACC_INH];
         lastMs[i] = end;
       }
       const a4 = 4 * i;
@@ -349,6 +355,8 @@ export function runNetworkPart<C>(options: RunOptions<C>, part: PartitionHooks |
       acc[a4 + 3] = 0;
       head[i] = -1;
     }
+    sweptNeuronWindows += swept;
+    bulkNeuronWindows += f.size - swept;
   };
 
   const scheduleNeuron = (i: number, end: number): void => {
