@@ -4,7 +4,10 @@
  * its own Poisson input of 1550 Hz with w = 0.1 nA. tau_m 10 ms, tau_syn_E = tau_syn_I = 5 ms, cm 10 nF,
  * v_rest = v_reset = 0 mV, v_thresh = 1 mV, tau_refrac 2 ms. 1 s is measured after a 0.1 s warm-up.
  *
- *   npx tsx bench/engine.ts [--sizes 1000,4000] [--seconds 1] [--seed 1] [--threads 1] [--reference]
+ *   npx tsx bench/engine.ts [--sizes 1000,4000] [--seconds 1] [--seed 1] [--threads 1] [--reference] [--dist]
+ *
+ * --dist measures the compiled engine in dist/ (npm run build), as an installed firstspike runs it; without
+ * it, the TypeScript sources as tsx runs them.
  *
  * --reference runs the generic input-by-input path instead of the windowed fast path. Besides wall time,
  * prints the CPU time of the measured second (this process, all its threads; less exposed to machine load)
@@ -16,12 +19,13 @@
  * taken when its progress report arrives (every 10 ms of wall time at most), so its wall time is
  * uncertain by about 10 ms; worker start-up falls in the warm-up and is not counted.
  */
-import { runNetworkThreads } from '../core/engine/parallel/runNetworkThreads.ts';
+import { existsSync } from 'node:fs';
+import { runNetworkThreads as sourceRunNetworkThreads } from '../core/engine/parallel/runNetworkThreads.ts';
 import type { SpikeTable } from '../core/engine/recorder.ts';
-import { runNetwork, type RunResult } from '../core/engine/runNetwork.ts';
+import { runNetwork as sourceRunNetwork, type RunResult } from '../core/engine/runNetwork.ts';
 import type { Network } from '../core/network/network.ts';
 import { buildNetwork } from './lib/balancedNetwork.ts';
-import { lifDynamics } from '../core/lif/lifDynamics.ts';
+import { lifDynamics as sourceLifDynamics } from '../core/lif/lifDynamics.ts';
 
 function argument(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -50,6 +54,34 @@ async function run(network: Network, durationMs: number, threads = 1): Promise<{
   return { result, wallMs: performance.now() - t0 - warmWallMs, cpuMs: (c1.user + c1.system) / 1000 - warmCpuMs };
 }
 
+/**
+ * The engine measured: the TypeScript sources as tsx runs them (default), or with --dist the compiled
+ * package in dist/ (`npm run build`), which is what an installed firstspike runs (the two measured the same
+ * within run-to-run noise on the bench network; docs/benchmarks.md).
+ */
+interface Engine {
+  readonly runNetwork: typeof sourceRunNetwork;
+  readonly runNetworkThreads: typeof sourceRunNetworkThreads;
+  readonly lifDynamics: typeof sourceLifDynamics;
+}
+async function compiledEngine(): Promise<Engine> {
+  const dist = new URL('../dist/', import.meta.url);
+  if (!existsSync(new URL('core/engine/runNetwork.js', dist))) {
+    console.error('firstspike: error: --dist: dist/ is not built (run npm run build)');
+    process.exit(2);
+  }
+  const load = async <T>(path: string): Promise<T> => (await import(new URL(path, dist).href)) as T;
+  return {
+    runNetwork: (await load<{ runNetwork: Engine['runNetwork'] }>('core/engine/runNetwork.js')).runNetwork,
+    runNetworkThreads: (await load<{ runNetworkThreads: Engine['runNetworkThreads'] }>('core/engine/parallel/runNetworkThreads.js')).runNetworkThreads,
+    lifDynamics: (await load<{ lifDynamics: Engine['lifDynamics'] }>('core/lif/lifDynamics.js')).lifDynamics,
+  };
+}
+const fromDist = process.argv.includes('--dist');
+const { runNetwork, runNetworkThreads, lifDynamics }: Engine = fromDist
+  ? await compiledEngine()
+  : { runNetwork: sourceRunNetwork, runNetworkThreads: sourceRunNetworkThreads, lifDynamics: sourceLifDynamics };
+
 const sizes = argument('sizes', '1000,4000').split(',').map(Number);
 const seconds = Number(argument('seconds', '1'));
 const seed = Number(argument('seed', '1'));
@@ -69,7 +101,7 @@ function identical(a: RunResult, b: RunResult): boolean {
 }
 const warmupMs = 100;
 const totalMs = warmupMs + 1000 * seconds;
-console.log(`node ${process.version}, ${seconds} s simulated after ${warmupMs} ms warm-up, seed ${seed}`);
+console.log(`node ${process.version}, ${fromDist ? 'compiled engine (dist/)' : 'engine from the TypeScript sources (tsx)'}, ${seconds} s simulated after ${warmupMs} ms warm-up, seed ${seed}`);
 for (const n of sizes) {
   const { network, synapseBytes, synapses } = buildNetwork(n, totalMs, seed);
   await run(network, 50); // JIT warm-up of the engine itself
