@@ -12,6 +12,7 @@ import { lifParamArrays, type LifParams } from '../core/lif/params.ts';
 import type { NeuronDynamics } from '../core/substrate/dynamics.ts';
 import { csrFromTriples, type LifPopulation, type Network, type Population, type Projection } from '../core/network/network.ts';
 import { runCli } from './helpers/cliRun.ts';
+import { unitParams } from './helpers/networks.ts';
 import { integerDraw, randomStream, type RandomStream } from '../core/rng.ts';
 
 /**
@@ -41,17 +42,8 @@ async function compare(options: RunOptions<unknown>, threads: number): Promise<R
   return one;
 }
 
-const base: LifParams = {
-  tauMemMs: 10,
-  tauSynExcMs: 5,
-  tauSynInhMs: 5,
-  capacitanceNf: 1,
-  vRestMv: 0,
-  vResetMv: 0,
-  vThreshMv: 1,
-  tauRefracMs: 2,
-  iOffsetNa: 0,
-};
+/** The helpers' unit neuron (tau_m 10 ms, tau_syn 5 ms, C_m 1 nF, threshold 1 mV, refractory 2 ms). */
+const base: LifParams = unitParams;
 
 describe('runNetworkThreads on the benchmark network', () => {
   it('N = 1000 on 2 and 3 threads, N = 4000 on 2: bit-identical spikes and statistics', async () => {
