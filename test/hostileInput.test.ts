@@ -255,6 +255,23 @@ describe('issue #13: the resource estimate', () => {
     // 1e6 neurons (1 GB) + 1e7 synapses (160 MB): over 1 GB, the population is the largest item
     expect(() => checkResources(config(1_000_000), limits)).toThrow(/^\/populations\/0\/size: population 'a' \(1\.00e\+6 LIF neurons\) needs about 1\.0 GB \(the whole run about 1\.2 GB\)/);
   });
+  it('counts the synapses and source spikes twice for a threaded run (each thread holds its part again)', () => {
+    const config = {
+      duration: 1000,
+      populations: [{ name: 'p', type: 'spike_source_poisson', size: 1000, rate: 100 }, lif('a', 1000), lif('b', 1000)],
+      projections: [{ source: 'a', target: 'b', connector: { type: 'all_to_all' }, weight: 1 }],
+    } as FirstspikeConfig;
+    // 2000 LIF x 1000 B + 1000 sources x 200 B + 1e5 spikes x 8 B + 1e6 synapses x 16 B = 19.0 MB on one thread;
+    // on two: + 0.8 MB of spikes + 16 MB of synapses = 35.8 MB
+    const at = (maxMemoryBytes: number, threads?: number) => () => checkResources(config, { maxMemoryBytes, maxSpikes: 1e6, threads });
+    expect(at(19.0e6)).not.toThrow();
+    expect(at(19.0e6, 1)).not.toThrow();
+    expect(at(18.9e6)).toThrow();
+    expect(at(19.0e6, 2)).toThrow(/^\/projections\/0\/connector: projection 'a->b#0' \(1\.00e\+6 synapses, twice over on 2 threads\) needs about 32 MB \(the whole run about 36 MB\)/);
+    expect(at(35.8e6, 2)).not.toThrow();
+    expect(at(35.7e6, 2)).toThrow();
+  });
+
   it('counts the expected Poisson spikes against the spike limit', () => {
     const poisson = (rate: number): FirstspikeConfig =>
       ({ duration: 1000, populations: [{ name: 'p', type: 'spike_source_poisson', size: 100, rate }] }) as FirstspikeConfig;

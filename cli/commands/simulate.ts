@@ -66,8 +66,8 @@ export function simulateCommand(io: CliIo): Command {
         forceThreads?: boolean;
       },
     ) => {
-      const limits = resourceLimitsOption(opts);
       const threads = threadsOption(opts.threads, opts.forceThreads === true);
+      const limits = { ...resourceLimitsOption(opts), threads };
       // before the run: a destination that cannot be written, or that is the config itself
       if (opts.out !== undefined) await checkOutputPath('--out', opts.out, [{ option: 'the config', path: configPath }]);
       await loadPlugins(opts.plugin);

@@ -37,6 +37,11 @@ export interface ResourceLimits {
   readonly memoryHint?: string;
   /** How the user raises the spike limit, for messages. */
   readonly spikesHint?: string;
+  /**
+   * Threads the run will use (default 1). A threaded run (core/engine/parallel/) holds the synapses and the
+   * source spike times a second time: each thread's part, moved to its worker.
+   */
+  readonly threads?: number;
 }
 
 /**
@@ -108,6 +113,9 @@ export function checkResources(config: FirstspikeConfig, limits: ResourceLimits)
   const spikesHint = limits.spikesHint ?? 'raise it with the maxSpikes limit';
   const memoryHint = limits.memoryHint ?? 'raise it with the maxMemoryBytes limit';
   const items: CostItem[] = [];
+  // copies of the synapses and source spike times: the network's own, plus the parts' on a threaded run
+  const copies = (limits.threads ?? 1) > 1 ? 2 : 1;
+  const copiesNote = copies > 1 ? `, twice over on ${limits.threads} threads` : '';
   const sizes = new Map<string, number>();
   let sourceSpikes = 0;
   config.populations.forEach((pop, p) => {
@@ -140,8 +148,8 @@ export function checkResources(config: FirstspikeConfig, limits: ResourceLimits)
     }
     items.push({
       path: childPointer(path, 'size'),
-      what: `${name} (${formatCount(pop.size)} source neurons, ${formatCount(spikes)} spikes)`,
-      bytes: pop.size * BYTES_PER_SOURCE_NEURON + spikes * BYTES_PER_SOURCE_SPIKE,
+      what: `${name} (${formatCount(pop.size)} source neurons, ${formatCount(spikes)} spikes${copiesNote})`,
+      bytes: pop.size * BYTES_PER_SOURCE_NEURON + copies * spikes * BYTES_PER_SOURCE_SPIKE,
     });
   });
   (config.projections ?? []).forEach((proj, p) => {
@@ -158,7 +166,7 @@ export function checkResources(config: FirstspikeConfig, limits: ResourceLimits)
           'one projection can hold; split it into several projections',
       );
     }
-    items.push({ path, what: `${name} (${formatCount(synapses)} synapses)`, bytes: synapses * BYTES_PER_SYNAPSE });
+    items.push({ path, what: `${name} (${formatCount(synapses)} synapses${copiesNote})`, bytes: copies * synapses * BYTES_PER_SYNAPSE });
   });
   (config.record?.v ?? []).forEach((request, k) => {
     const size = sizes.get(request.population);
