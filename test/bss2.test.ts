@@ -31,6 +31,7 @@ import {
 } from '../substrates/bss2/index.ts';
 import { idealSubstrate } from '../substrates/ideal/index.ts';
 import { lifPop, projection, smallNetworkArb, sourcePop } from './helpers/networks.ts';
+import { meanSd } from './helpers/statistics.ts';
 
 // ---- helpers --------------------------------------------------------------------------------------------
 
@@ -67,16 +68,6 @@ function spikeTimes(result: SimulationResult, population = 1, neuron = 0): numbe
   const out: number[] = [];
   for (let k = 0; k < s.timeMs.length; k++) if (s.population[k] === population && s.neuron[k] === neuron) out.push(s.timeMs[k]);
   return out;
-}
-
-function meanSd(xs: ArrayLike<number>): { mean: number; sd: number; n: number } {
-  const n = xs.length;
-  let sum = 0;
-  for (let k = 0; k < n; k++) sum += xs[k];
-  const mean = sum / n;
-  let sq = 0;
-  for (let k = 0; k < n; k++) sq += (xs[k] - mean) ** 2;
-  return { mean, sd: Math.sqrt(sq / (n - 1)), n };
 }
 
 /** Sample mean within 4 standard errors of `mean` and sample sd within 4 standard errors (sd / sqrt(2n)) of `sd`. */

@@ -24,6 +24,7 @@ import {
 } from '../substrates/imperfect/index.ts';
 import { idealSubstrate } from '../substrates/ideal/index.ts';
 import { lifPop, projection, smallNetworkArb, sourcePop } from './helpers/networks.ts';
+import { meanSd } from './helpers/statistics.ts';
 
 // ---- helpers --------------------------------------------------------------------------------------------
 
@@ -49,16 +50,6 @@ function lifOf(network: Network, index: number): LifPopulation {
   const p = network.populations[index];
   if (p.kind !== 'lif') throw new Error('not a LIF population');
   return p;
-}
-
-function meanSd(xs: ArrayLike<number>): { mean: number; sd: number; n: number } {
-  const n = xs.length;
-  let sum = 0;
-  for (let k = 0; k < n; k++) sum += xs[k];
-  const mean = sum / n;
-  let sq = 0;
-  for (let k = 0; k < n; k++) sq += (xs[k] - mean) ** 2;
-  return { mean, sd: Math.sqrt(sq / (n - 1)), n };
 }
 
 /**
