@@ -36,19 +36,7 @@ function lost(d: SpikeKeyedDraws, p: number, population: number, neuron: number,
  */
 export function imperfectTransmission(network: Network, context: Pick<RealiseContext, 'trialStream'>, o: ImperfectOptions): Transmission | undefined {
   if (o.spikeLoss === 0 && o.transmissionJitterMs === 0) return undefined;
-  const d = spikeDraws(network, context);
-  const sigma = o.transmissionJitterMs;
-  return {
-    spikeTime(population, neuron, t) {
-      if (lost(d, o.spikeLoss, population, neuron, t)) return NaN;
-      if (sigma === 0) return t;
-      const x = t + sigma * d.normal(population, neuron, t, TRANSMISSION_JITTER);
-      return x > 0 ? x : 0;
-    },
-    beginTrial(trial) {
-      d.beginTrial(trial);
-    },
-  };
+  return lossAndJitter(spikeDraws(network, context), o.spikeLoss, o.transmissionJitterMs, TRANSMISSION_JITTER);
 }
 
 /**
@@ -57,13 +45,19 @@ export function imperfectTransmission(network: Network, context: Pick<RealiseCon
  */
 export function imperfectObservation(network: Network, context: Pick<RealiseContext, 'trialStream'>, o: ImperfectOptions): Observation {
   if (o.spikeLoss === 0 && o.readoutJitterMs === 0) return { spikeTime: (_p, _n, t) => t };
-  const d = spikeDraws(network, context);
-  const sigma = o.readoutJitterMs;
+  return lossAndJitter(spikeDraws(network, context), o.spikeLoss, o.readoutJitterMs, READOUT_JITTER);
+}
+
+/**
+ * A spike at t becomes NaN when lost (probability spikeLoss, the draw transmission and observation share),
+ * else t + sigmaMs N(0, 1) from the draws salted `jitterSalt`, not before 0.
+ */
+function lossAndJitter(d: SpikeKeyedDraws, spikeLoss: number, sigmaMs: number, jitterSalt: number): Transmission & Observation {
   return {
     spikeTime(population, neuron, t) {
-      if (lost(d, o.spikeLoss, population, neuron, t)) return NaN;
-      if (sigma === 0) return t;
-      const x = t + sigma * d.normal(population, neuron, t, READOUT_JITTER);
+      if (lost(d, spikeLoss, population, neuron, t)) return NaN;
+      if (sigmaMs === 0) return t;
+      const x = t + sigmaMs * d.normal(population, neuron, t, jitterSalt);
       return x > 0 ? x : 0;
     },
     beginTrial(trial) {
