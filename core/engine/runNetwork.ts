@@ -320,6 +320,7 @@ export function runNetworkPart<C>(options: RunOptions<C>, part: PartitionHooks |
       const v0 = vMv[i];
       const iE0 = iExcNa[i];
       const iI0 = iInhNa[i];
+      const a4 = 4 * i;
       // the bulk formulas start from the state at `start`: a neuron whose state is older (a window that
       // began later than the last one ended) or that is traced takes the sweep
       let slow = (anyTraced && traced[i] === 1) || lastMs[i] !== start || (ref > start && ref < end) || (ref <= start && !risingExc);
@@ -334,7 +335,7 @@ export function runNetworkPart<C>(options: RunOptions<C>, part: PartitionHooks |
         if (drive < 0) drive = 0;
         const first = (u > uHalf ? u : uHalf) + drive * kernelExcHalf;
         const second = (uHalf > uEnd ? uHalf : uEnd) + drive * kernelExc;
-        let bound = c + (first > second ? first : second) + acc[4 * i + ACC_V_EXC];
+        let bound = c + (first > second ? first : second) + acc[a4 + ACC_V_EXC];
         if (!sameSyn && iI0 > 0) bound += iI0 * boundInh;
         slow = !(bound < theta - 32 * EPS * (Math.abs(theta) + Math.abs(bound) + Math.abs(c)));
       }
@@ -344,18 +345,16 @@ export function runNetworkPart<C>(options: RunOptions<C>, part: PartitionHooks |
       } else if (ref >= end) {
         // held at v_reset for the whole window; the currents decay and take their inputs
         vMv[i] = vResetMv[i];
-        iExcNa[i] = iE0 * decayExc + acc[4 * i + ACC_EXC];
-        iInhNa[i] = iI0 * decayInh + acc[4 * i + ACC_INH];
+        iExcNa[i] = iE0 * decayExc + acc[a4 + ACC_EXC];
+        iInhNa[i] = iI0 * decayInh + acc[a4 + ACC_INH];
         lastMs[i] = end;
       } else {
         const c = vAsymptoteMv[i];
-        const a4 = 4 * i;
         vMv[i] = c + (v0 - c) * decayMem + (iE0 * kernelExc + iI0 * kernelInh) + (acc[a4 + ACC_V_EXC] + acc[a4 + ACC_V_INH]);
         iExcNa[i] = iE0 * decayExc + acc[a4 + ACC_EXC];
         iInhNa[i] = iI0 * decayInh + acc[a4 + ACC_INH];
         lastMs[i] = end;
       }
-      const a4 = 4 * i;
       acc[a4] = 0;
       acc[a4 + 1] = 0;
       acc[a4 + 2] = 0;
