@@ -30,23 +30,15 @@ import {
   resolveBss2Options,
 } from '../substrates/bss2/index.ts';
 import { idealSubstrate } from '../substrates/ideal/index.ts';
-import { lifPop, projection, smallNetworkArb, sourcePop } from './helpers/networks.ts';
+import { lifPop, projection, runOnSubstrate, smallNetworkArb, sourcePop } from './helpers/networks.ts';
 import { meanSd } from './helpers/statistics.ts';
 
 // ---- helpers --------------------------------------------------------------------------------------------
 
 function runOn(substrate: 'ideal' | 'bss2', network: Network, durationMs: number, options: Record<string, unknown> = {}, trial = 0, membrane = false): SimulationResult {
-  const firstLif = network.populations.findIndex((p) => p.kind === 'lif');
-  return simulate(
-    {
-      network,
-      durationMs,
-      seed: 17,
-      substrate: { name: substrate, options },
-      recording: membrane ? { membrane: [{ population: firstLif, indices: Array.from({ length: network.populations[firstLif].size }, (_, j) => j), dtMs: 0.37 }] } : {},
-    },
-    { substrate: substrate === 'ideal' ? idealSubstrate : bss2Substrate, trial },
-  );
+  return substrate === 'ideal'
+    ? runOnSubstrate(idealSubstrate, 'ideal', network, durationMs, options, trial, membrane)
+    : runOnSubstrate(bss2Substrate, 'bss2', network, durationMs, options, trial, membrane);
 }
 
 function contextFor(options: Record<string, unknown>, trial = 0, seed = 17): RealiseContext {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { realiseContext, simulate, type SimulationResult } from '../core/engine/simulate.ts';
+import { realiseContext, type SimulationResult } from '../core/engine/simulate.ts';
 import type { LifParams } from '../core/lif/params.ts';
 import type { LifPopulation, Network } from '../core/network/network.ts';
 import { randomStream } from '../core/rng.ts';
@@ -23,7 +23,7 @@ import {
   resolveImperfectOptions,
 } from '../substrates/imperfect/index.ts';
 import { idealSubstrate } from '../substrates/ideal/index.ts';
-import { lifPop, projection, smallNetworkArb, sourcePop } from './helpers/networks.ts';
+import { lifPop, projection, runOnSubstrate, smallNetworkArb, sourcePop } from './helpers/networks.ts';
 import { meanSd } from './helpers/statistics.ts';
 
 // ---- helpers --------------------------------------------------------------------------------------------
@@ -33,17 +33,9 @@ function contextFor(options: Record<string, unknown>, trial = 0, seed = 17): Rea
 }
 
 function runOn(substrate: 'ideal' | 'imperfect', network: Network, durationMs: number, options: Record<string, unknown> = {}, trial = 0): SimulationResult {
-  const firstLif = network.populations.findIndex((p) => p.kind === 'lif');
-  return simulate(
-    {
-      network,
-      durationMs,
-      seed: 17,
-      substrate: { name: substrate, options },
-      recording: { membrane: [{ population: firstLif, indices: Array.from({ length: network.populations[firstLif].size }, (_, j) => j), dtMs: 0.37 }] },
-    },
-    { substrate: substrate === 'ideal' ? idealSubstrate : imperfectSubstrate, trial },
-  );
+  return substrate === 'ideal'
+    ? runOnSubstrate(idealSubstrate, 'ideal', network, durationMs, options, trial, true)
+    : runOnSubstrate(imperfectSubstrate, 'imperfect', network, durationMs, options, trial, true);
 }
 
 function lifOf(network: Network, index: number): LifPopulation {

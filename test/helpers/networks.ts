@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { simulate, type SimulationResult } from '../../core/engine/simulate.ts';
 import { lifParamArrays, type LifParams } from '../../core/lif/params.ts';
 import { csrFromTriples, type Network, type Population, type Projection } from '../../core/network/network.ts';
+import type { Substrate } from '../../core/substrate/substrate.ts';
 import { idealSubstrate } from '../../substrates/ideal/index.ts';
 
 export const unitParams: LifParams = {
@@ -111,3 +112,30 @@ export const smallNetworkArb: fc.Arbitrary<Network> = fc
     });
     return { populations, projections };
   });
+
+/**
+ * Simulates `network` for durationMs on `substrate` (registered under `name`) with `options`, seed 17, trial
+ * `trial`, recording every spike and, with `membrane`, the membrane of every neuron of the first LIF
+ * population every 0.37 ms.
+ */
+export function runOnSubstrate(
+  substrate: Substrate,
+  name: string,
+  network: Network,
+  durationMs: number,
+  options: Record<string, unknown>,
+  trial: number,
+  membrane: boolean,
+): SimulationResult {
+  const firstLif = network.populations.findIndex((p) => p.kind === 'lif');
+  return simulate(
+    {
+      network,
+      durationMs,
+      seed: 17,
+      substrate: { name, options },
+      recording: membrane ? { membrane: [{ population: firstLif, indices: Array.from({ length: network.populations[firstLif].size }, (_, j) => j), dtMs: 0.37 }] } : {},
+    },
+    { substrate, trial },
+  );
+}
