@@ -269,40 +269,16 @@ export function runNetworkPart<C>(options: RunOptions<C>, part: PartitionHooks |
     buffers.clear(i);
   };
 
-  // Fast path: a neuron's inputs of the window, gathered from its event list into time order.
-  let slowTimes = new Float64Array(64);
-  let slowWeights = new Float64Array(64);
-  const EPS = Number.EPSILON;
-  /** A fast-path neuron the bound could not clear: its inputs of the window in time order, swept exactly. */
+  /** A traced fast-path neuron the bound could not clear: its inputs of the window swept with sampling. */
   const sweepWindowedNeuron = (i: number, end: number): void => {
     const w = windowed!;
-    const head = w.head;
-    let n = 0;
-    for (let ev = head[i]; ev >= 0; ev = w.evNext[ev]) n++;
-    if (n > slowTimes.length) {
-      slowTimes = new Float64Array(2 * n);
-      slowWeights = new Float64Array(2 * n);
-    }
-    // the list runs newest first: fill from the back, then a stable insertion sort by time
-    let q = n;
-    for (let ev = head[i]; ev >= 0; ev = w.evNext[ev]) {
-      q--;
-      const t = w.evTime[ev];
-      const wt = w.evWeight[ev];
-      let r = q;
-      while (r + 1 < n && slowTimes[r + 1] < t) {
-        slowTimes[r] = slowTimes[r + 1];
-        slowWeights[r] = slowWeights[r + 1];
-        r++;
-      }
-      slowTimes[r] = t;
-      slowWeights[r] = wt;
-    }
-    sweepInputs(i, slowTimes, slowWeights, n, end);
+    const n = w.gatherInputs(i);
+    sweepInputs(i, w.inputTimes, w.inputWeights, n, end);
     if (traced[i] === 1) sampleBefore(i, end);
     dyn.advanceTo(s, k, i, end);
   };
 
+  const EPS = Number.EPSILON;
   const sweepWindowed = (p: number, start: number, end: number): void => {
     const w = windowed!;
     const f = fastOf[p]!;
@@ -341,7 +317,8 @@ export function runNetworkPart<C>(options: RunOptions<C>, part: PartitionHooks |
       }
       if (slow) {
         swept++;
-        sweepWindowedNeuron(i, end);
+        if (anyTraced && traced[i] === 1) sweepWindowedNeuron(i, end);
+        else if (!w.sweepNeuron(f, s, i, end, emit)) checkFinite(i);
       } else if (ref >= end) {
         // held at v_reset for the whole window; the currents decay and take their inputs
         vMv[i] = vResetMv[i];

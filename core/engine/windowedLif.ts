@@ -1,6 +1,8 @@
 import type { LifConstants } from '../lif/constants.ts';
 import { DECAY_EXC, DECAY_INH, DECAY_MEM, KERNEL_EXC, KERNEL_INH, intervalFactors } from '../lif/propagator.ts';
 import type { LifParamArrays } from '../lif/params.ts';
+import { crossingExcluded, firstCrossingTime, horizonState } from '../lif/thresholdCrossing.ts';
+import type { NeuronStateArrays } from '../substrate/dynamics.ts';
 
 /**
  * The windowed fast path of the engine for populations of identical exact-LIF neurons (core/lif's
@@ -79,6 +81,15 @@ function kernelPeakTime(rateMem: number, rateSyn: number): number {
 const factors = new Float64Array(5);
 /** The factors of one arrival (WindowedLif.arrivalFactors). */
 const arrival = new Float64Array(4);
+/** The factors of one step of a sweep (WindowedLif.stepFactors): e^{-a t}, e^{-b_E t}, K_E/C_m, e^{-b_I t}, K_I/C_m. */
+const step = new Float64Array(5);
+const STEP_MEM = 0;
+const STEP_EXC = 1;
+const STEP_K_EXC = 2;
+const STEP_INH = 3;
+const STEP_K_INH = 4;
+/** Slot of thresholdCrossing's horizonState holding the horizon it was computed for. */
+const HORIZON = 3;
 
 /** Slots of WindowedLif.acc. */
 export const ACC_V_EXC = 0;
@@ -136,6 +147,9 @@ export class WindowedLif {
   evWeight: Float64Array = new Float64Array(1024);
   evNext: Int32Array = new Int32Array(1024);
   evCount = 0;
+  /** A swept neuron's inputs in time order (gatherInputs). */
+  inputTimes: Float64Array = new Float64Array(64);
+  inputWeights: Float64Array = new Float64Array(64);
   windowEnd = 0;
   windowStart = 0;
 
@@ -363,6 +377,156 @@ export class WindowedLif {
       events += r1 - r0;
     }
     return events;
+  }
+
+  /**
+   * Neuron i's inputs of the window (its event list) into `inputTimes` and `inputWeights` in time order,
+   * ties in arrival order; returns their number.
+   */
+  gatherInputs(i: number): number {
+    let n = 0;
+    for (let ev = this.head[i]; ev >= 0; ev = this.evNext[ev]) n++;
+    if (n > this.inputTimes.length) {
+      this.inputTimes = new Float64Array(2 * n);
+      this.inputWeights = new Float64Array(2 * n);
+    }
+    const times = this.inputTimes;
+    const weights = this.inputWeights;
+    // the list runs newest first: fill from the back, then a stable insertion sort by time
+    let q = n;
+    for (let ev = this.head[i]; ev >= 0; ev = this.evNext[ev]) {
+      q--;
+      const t = this.evTime[ev];
+      const wt = this.evWeight[ev];
+      let r = q;
+      while (r + 1 < n && times[r + 1] < t) {
+        times[r] = times[r + 1];
+        weights[r] = weights[r + 1];
+        r++;
+      }
+      times[r] = t;
+      weights[r] = wt;
+    }
+    return n;
+  }
+
+  /**
+   * The factors of free evolution over t ms for fast population f into `step`: from the window's table
+   * when t lies in [0, W] and the population has one (tau_m = 2 tau_syn or tau_m = tau_syn), else from
+   * intervalFactors.
+   */
+  private stepFactors(f: FastPopulation, t: number): void {
+    if (f.ratioTwo || f.ratioOne) {
+      const x = decayFromTable(f, t, this.windowEnd - this.windowStart);
+      step[STEP_MEM] = x;
+      if (f.ratioTwo) {
+        // b = 2a: e^{-b t} = x^2, K / C_m = x (1 - x) / (C_m (b - a)), as in arrivalFactors
+        step[STEP_EXC] = step[STEP_INH] = x * x;
+        step[STEP_K_EXC] = step[STEP_K_INH] = f.kernelScaleTwo * (x * (1 - x));
+      } else {
+        step[STEP_EXC] = step[STEP_INH] = x;
+        step[STEP_K_EXC] = step[STEP_K_INH] = f.invC * t * x;
+      }
+      return;
+    }
+    intervalFactors(this.k, f.first, t, factors);
+    step[STEP_MEM] = factors[DECAY_MEM];
+    step[STEP_EXC] = factors[DECAY_EXC];
+    step[STEP_K_EXC] = f.invC * factors[KERNEL_EXC];
+    step[STEP_INH] = factors[DECAY_INH];
+    step[STEP_K_INH] = f.invC * factors[KERNEL_INH];
+  }
+
+  /**
+   * The exact sweep of neuron i of fast population f over its inputs of the window (those the bound could
+   * not clear): in time order, each interval between inputs is searched for a threshold crossing by
+   * thresholdCrossing's firstCrossingTime (after its O(1) exclusion test), the neuron fires there, is held
+   * at v_reset while refractory, and takes the input; at the end its state is at `end`. The same steps as
+   * lifDynamics' nextSpikeTime, advanceTo, fire and receive, with the state carried from one input to the
+   * next by the window's factors (a table of e^{-a t} where the population has one) rather than a fresh
+   * exponential: the spikes are found by the same exact search from a state that differs by rounding.
+   * Calls emit(i, t) for each spike. Returns false, with the state at the input, when the state became
+   * non-finite.
+   */
+  sweepNeuron(f: FastPopulation, s: NeuronStateArrays, i: number, end: number, emit: (i: number, t: number) => void): boolean {
+    const k = this.k;
+    const n = this.gatherInputs(i);
+    const times = this.inputTimes;
+    const weights = this.inputWeights;
+    const c = k.vAsymptoteMv[i];
+    const vReset = k.vResetMv[i];
+    const tauRefrac = k.tauRefracMs[i];
+    let t0 = s.lastMs[i];
+    let v = s.vMv[i];
+    let iE = s.iExcNa[i];
+    let iI = s.iInhNa[i];
+    let ref = s.refractoryUntilMs[i];
+    let pos = 0;
+    for (;;) {
+      const hasInput = pos < n;
+      const tIn = hasInput ? times[pos] : end;
+      if (tIn > t0 && ref > t0) {
+        // held at v_reset until ref (or tIn); the currents decay
+        const until = tIn < ref ? tIn : ref;
+        this.stepFactors(f, until - t0);
+        iE *= step[STEP_EXC];
+        iI *= step[STEP_INH];
+        v = vReset;
+        t0 = until;
+      }
+      if (tIn > t0) {
+        // free on (t0, tIn]: a crossing there, or the state at tIn
+        const h = tIn - t0;
+        const searched = !crossingExcluded(k, i, v, iE, iI, h);
+        const dt = searched ? firstCrossingTime(k, i, v, iE, iI, h) : Infinity;
+        if (dt < h || (hasInput && dt === h)) {
+          const tc = t0 + dt < tIn ? t0 + dt : tIn;
+          if (tc > t0) {
+            this.stepFactors(f, tc - t0);
+            iE *= step[STEP_EXC];
+            iI *= step[STEP_INH];
+          }
+          v = vReset;
+          t0 = tc;
+          ref = tc + tauRefrac;
+          this.store(s, i, t0, v, iE, iI, ref);
+          emit(i, tc);
+          continue;
+        }
+        if (searched && horizonState[HORIZON] === h) {
+          // the search propagated to tIn already
+          v = horizonState[0];
+          iE = horizonState[1];
+          iI = horizonState[2];
+        } else {
+          this.stepFactors(f, h);
+          v = c + (v - c) * step[STEP_MEM] + (iE * step[STEP_K_EXC] + iI * step[STEP_K_INH]);
+          iE *= step[STEP_EXC];
+          iI *= step[STEP_INH];
+        }
+        t0 = tIn;
+      }
+      if (!hasInput) break;
+      const w = weights[pos];
+      if (w >= 0) iE += w;
+      else iI += w;
+      pos++;
+      const x = v + iE + iI;
+      if (x - x !== 0) {
+        this.store(s, i, t0, v, iE, iI, ref);
+        return false;
+      }
+    }
+    this.store(s, i, t0, v, iE, iI, ref);
+    return true;
+  }
+
+  private store(s: NeuronStateArrays, i: number, t: number, v: number, iE: number, iI: number, ref: number): void {
+    s.lastMs[i] = t;
+    s.vMv[i] = v;
+    s.iExcNa[i] = iE;
+    s.iInhNa[i] = iI;
+    s.refractoryUntilMs[i] = ref;
   }
 
   private growEvents(needed: number): void {
