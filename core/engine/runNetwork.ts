@@ -289,6 +289,10 @@ export function runNetworkPart<C>(options: RunOptions<C>, part: PartitionHooks |
     // the window's factors in locals: the sweep below is a call, after which f's fields would be reloaded
     const { decayMemHalf, decayMem, kernelExcHalf, kernelExc, kernelInh, decayExc, decayInh, sameSyn, boundInh, risingExc } = f;
     const anyTraced = tracedPopulation[p] === 1;
+    const sameVoltages = f.sameVoltages;
+    const thetaAll = vThreshMv[f.first];
+    const cAll = vAsymptoteMv[f.first];
+    const resetAll = vResetMv[f.first];
     let swept = 0;
     const last = f.first + f.size;
     for (let i = f.first; i < last; i++) {
@@ -302,8 +306,8 @@ export function runNetworkPart<C>(options: RunOptions<C>, part: PartitionHooks |
       let slow = (anyTraced && traced[i] === 1) || lastMs[i] !== start || (ref > start && ref < end) || (ref <= start && !risingExc);
       if (!slow && ref <= start) {
         // the O(1) bound of V over the window (windowedLif.ts), the free part bounded on each half-window
-        const theta = vThreshMv[i];
-        const c = vAsymptoteMv[i];
+        const theta = sameVoltages ? thetaAll : vThreshMv[i];
+        const c = sameVoltages ? cAll : vAsymptoteMv[i];
         const u = v0 - c;
         const uHalf = u * decayMemHalf;
         const uEnd = u * decayMem;
@@ -321,23 +325,20 @@ export function runNetworkPart<C>(options: RunOptions<C>, part: PartitionHooks |
         else if (!w.sweepNeuron(f, s, i, end, emit)) checkFinite(i);
       } else if (ref >= end) {
         // held at v_reset for the whole window; the currents decay and take their inputs
-        vMv[i] = vResetMv[i];
+        vMv[i] = sameVoltages ? resetAll : vResetMv[i];
         iExcNa[i] = iE0 * decayExc + acc[a4 + ACC_EXC];
         iInhNa[i] = iI0 * decayInh + acc[a4 + ACC_INH];
         lastMs[i] = end;
       } else {
-        const c = vAsymptoteMv[i];
+        const c = sameVoltages ? cAll : vAsymptoteMv[i];
         vMv[i] = c + (v0 - c) * decayMem + (iE0 * kernelExc + iI0 * kernelInh) + (acc[a4 + ACC_V_EXC] + acc[a4 + ACC_V_INH]);
         iExcNa[i] = iE0 * decayExc + acc[a4 + ACC_EXC];
         iInhNa[i] = iI0 * decayInh + acc[a4 + ACC_INH];
         lastMs[i] = end;
       }
-      acc[a4] = 0;
-      acc[a4 + 1] = 0;
-      acc[a4 + 2] = 0;
-      acc[a4 + 3] = 0;
-      head[i] = -1;
     }
+    acc.fill(0, 4 * f.first, 4 * last);
+    head.fill(-1, f.first, last);
     sweptNeuronWindows += swept;
     bulkNeuronWindows += f.size - swept;
   };

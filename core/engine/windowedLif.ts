@@ -46,6 +46,8 @@ interface FastPopulation {
   tableStepMs: number;
   /** 1 / (C_m (b_E - a)), the factor of K in the tau_m = 2 tau_syn case. */
   readonly kernelScaleTwo: number;
+  /** Every neuron has the same v_thresh, asymptote c and v_reset (the bulk step then reads them once). */
+  readonly sameVoltages: boolean;
   /** Length of the previous window. */
   lastWindowMs: number;
   readonly rateMem: number;
@@ -130,6 +132,12 @@ export function uniform(params: LifParamArrays, first: number, size: number): bo
   return true;
 }
 
+/** True when x[first ..< first + size] are all the same value. */
+function sameValues(x: Float64Array, first: number, size: number): boolean {
+  for (let i = first + 1; i < first + size; i++) if (x[i] !== x[first]) return false;
+  return true;
+}
+
 export class WindowedLif {
   /** Per network population index: its fast-path record, or null when it runs the generic path. */
   readonly fastOf: (FastPopulation | null)[];
@@ -178,6 +186,7 @@ export class WindowedLif {
         tableStepMs: 0,
         kernelScaleTwo: k.invCapacitance[first] / k.rateDiffExc[first],
         lastWindowMs: NaN,
+        sameVoltages: sameValues(k.vThreshMv, first, size) && sameValues(k.vAsymptoteMv, first, size) && sameValues(k.vResetMv, first, size),
         rateMem: a,
         rateDiffExc: k.rateDiffExc[first],
         invC: k.invCapacitance[first],
