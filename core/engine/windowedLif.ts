@@ -92,6 +92,7 @@ const STEP_INH = 3;
 const STEP_K_INH = 4;
 /** Slot of thresholdCrossing's horizonState holding the horizon it was computed for. */
 const HORIZON = 3;
+const EPS = Number.EPSILON;
 
 /** Slots of WindowedLif.acc. */
 export const ACC_V_EXC = 0;
@@ -118,6 +119,24 @@ function decayFromTable(f: FastPopulation, tau: number, windowMs: number): numbe
   const y = f.rateMem * (tau - q * f.tableStepMs);
   // e^{-y} = 1 - y + y^2/2 - y^3/6 (Horner), |y| < 1.6e-4 (r may be slightly negative)
   return f.decayTable[q] * (1 - y * (1 - y * (0.5 - y * (1 / 6))));
+}
+
+/**
+ * The largest value of q(x) = u x + gs x (1 - x) over x in [xEnd, 1] (0 < xEnd <= 1), given qEnd = q(xEnd):
+ * with x = e^{-a t}, the free V(t) - c of a neuron with tau_syn_E = tau_syn_I = tau_m / 2 over an interval
+ * of length h = -ln(xEnd) / a (u = V(0) - c, gs = (I_E + I_I) / (C_m (b - a))). The larger end value, or the
+ * vertex (dq/dx = u + gs (1 - 2 x) = 0) when q is concave (gs > 0) and the vertex lies inside.
+ */
+export function quadraticPeak(u: number, gs: number, xEnd: number, qEnd: number): number {
+  let q = u > qEnd ? u : qEnd;
+  if (gs > 0) {
+    const xs = 0.5 + u / (2 * gs);
+    if (xs > xEnd && xs < 1) {
+      const qs = u * xs + gs * (xs * (1 - xs));
+      if (qs > q) q = qs;
+    }
+  }
+  return q;
 }
 
 /** True when every neuron of [first, first + size) shares the time constants and the capacitance. */
@@ -470,6 +489,10 @@ export class WindowedLif {
     let iE = s.iExcNa[i];
     let iI = s.iInhNa[i];
     let ref = s.refractoryUntilMs[i];
+    const theta = k.vThreshMv[i];
+    const ratioTwo = f.ratioTwo;
+    const scaleTwo = f.kernelScaleTwo;
+    const windowMs = this.windowEnd - this.windowStart;
     let pos = 0;
     for (;;) {
       const hasInput = pos < n;
@@ -486,6 +509,33 @@ export class WindowedLif {
       if (tIn > t0) {
         // free on (t0, tIn]: a crossing there, or the state at tIn
         const h = tIn - t0;
+        if (ratioTwo) {
+          // tau_syn = tau_m / 2: with x = e^{-a t}, V(t) - c = u x + g S x (1 - x) (u = V(0) - c, g = I_E + I_I,
+          // S = 1 / (C_m (b - a))), a quadratic in x; its maximum over x in [e^{-a h}, 1] bounds V on the
+          // interval exactly (up to rounding, covered by the margin), and below threshold no search is needed
+          const x = decayFromTable(f, h, windowMs);
+          const u = v - c;
+          const gs = (iE + iI) * scaleTwo;
+          const qEnd = u * x + gs * (x * (1 - x));
+          const qMax = quadraticPeak(u, gs, x, qEnd);
+          if (c + qMax < theta - 32 * EPS * (Math.abs(theta) + Math.abs(c) + Math.abs(u) + Math.abs(gs))) {
+            v = c + qEnd;
+            iE *= x * x;
+            iI *= x * x;
+            t0 = tIn;
+            if (!hasInput) break;
+            const w = weights[pos];
+            if (w >= 0) iE += w;
+            else iI += w;
+            pos++;
+            const y = v + iE + iI;
+            if (y - y !== 0) {
+              this.store(s, i, t0, v, iE, iI, ref);
+              return false;
+            }
+            continue;
+          }
+        }
         const searched = !crossingExcluded(k, i, v, iE, iI, h);
         const dt = searched ? firstCrossingTime(k, i, v, iE, iI, h) : Infinity;
         if (dt < h || (hasInput && dt === h)) {
