@@ -10,7 +10,7 @@ import { DelayResolutionError, NonFiniteStateError, SpikeLimitError } from './ru
 import type { PartitionHooks } from './parallel/partitionHooks.ts';
 import { planSchedule } from './schedule.ts';
 import { SourceWindows } from './sourceWindows.ts';
-import { ACC_EXC, ACC_INH, ACC_V_EXC, ACC_V_INH, WindowedLif } from './windowedLif.ts';
+import { ACC_EXC, ACC_INH, ACC_V_EXC, ACC_V_INH, WindowedLif, quadraticPeak } from './windowedLif.ts';
 
 /** Counts from one run. */
 export interface RunStatistics {
@@ -290,6 +290,8 @@ export function runNetworkPart<C>(options: RunOptions<C>, part: PartitionHooks |
     const { decayMemHalf, decayMem, kernelExcHalf, kernelExc, kernelInh, decayExc, decayInh, sameSyn, boundInh, risingExc } = f;
     const anyTraced = tracedPopulation[p] === 1;
     const sameVoltages = f.sameVoltages;
+    const ratioTwo = f.ratioTwo;
+    const scaleTwo = f.kernelScaleTwo;
     const thetaAll = vThreshMv[f.first];
     const cAll = vAsymptoteMv[f.first];
     const resetAll = vResetMv[f.first];
@@ -318,6 +320,15 @@ export function runNetworkPart<C>(options: RunOptions<C>, part: PartitionHooks |
         let bound = c + (first > second ? first : second) + acc[a4 + ACC_V_EXC];
         if (!sameSyn && iI0 > 0) bound += iI0 * boundInh;
         slow = !(bound < theta - 32 * EPS * (Math.abs(theta) + Math.abs(bound) + Math.abs(c)));
+        if (slow && ratioTwo) {
+          // tau_syn = tau_m / 2: the free part's exact maximum (windowedLif.ts, quadraticPeak) is tighter;
+          // the margin covers the rounding of its terms
+          const g = iE0 + iI0;
+          const gs = g * scaleTwo;
+          const e = acc[a4 + ACC_V_EXC];
+          bound = c + quadraticPeak(u, gs, decayMem, uEnd + g * kernelExc) + e;
+          slow = !(bound < theta - 32 * EPS * (Math.abs(theta) + Math.abs(c) + Math.abs(u) + Math.abs(gs) + e));
+        }
       }
       if (slow) {
         swept++;

@@ -17,11 +17,14 @@ import type { NeuronStateArrays } from '../substrate/dynamics.ts';
  * the kernel peak, so that K rises over the window; otherwise every neuron takes the sweep):
  *   V(t) <= c + max over both half-windows [t1, t2] of (max((V(T0) - c) e^{-a t1}, (V(T0) - c) e^{-a t2})
  *            + max(I(T0), 0) K(t2) / C_m) + sum over excitatory inputs of w K(T1 - t_s) / C_m
- * (c the free asymptote; inhibitory terms are <= 0; K >= 0 rises up to its peak). Only those neurons, and
- * neurons whose refractory period ends inside the window, run the exact input-by-input sweep of the
- * dynamics over their inputs of the window (in time order, ties in arrival order), which finds the spikes.
- * So spikes are found by the same exact search as before; only the rounding of the state carried across
- * windows differs (sums in another order).
+ * (c the free asymptote; inhibitory terms are <= 0; K >= 0 rises up to its peak). For tau_syn_E =
+ * tau_syn_I = tau_m / 2 a neuron this bound cannot clear gets a second, tighter one: the free part is a
+ * quadratic in e^{-a t} whose maximum over the window is exact ({@link quadraticPeak}); it halves the
+ * neurons swept on the bench network. Only neurons neither bound clears, and neurons whose refractory period
+ * ends inside the window, run the exact input-by-input sweep over their inputs of the window (in time order,
+ * ties in arrival order; {@link WindowedLif.sweepNeuron}), which finds the spikes. So spikes are found by the
+ * same exact search as before; only the rounding of the state carried across windows and from one input to
+ * the next differs.
  */
 
 /** Per fast population: shared constants and the current window's factors. */
