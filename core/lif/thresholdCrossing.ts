@@ -35,8 +35,13 @@ function nextDown(x: number): number {
   return bitsF64[0];
 }
 
-/** Steps of the final walk over neighbouring doubles before falling back to bisection. */
-const MAX_WALK = 12;
+/**
+ * Steps of the final walk over neighbouring doubles before falling back to bracketing and bisection. Near a
+ * crossing the computed V is flat at the ulp scale over tens of ulps (its rounding, ~1e-16 mV, exceeds its
+ * change per ulp of t), where a long walk rarely ends: on the bench network (N = 4000) 12 steps cost 22.3
+ * evaluations of V per spike, 2 steps 14.8, for an equally valid adjacent pair.
+ */
+const MAX_WALK = 2;
 
 /**
  * The threshold crossing on a rising piece [lo, hi] with V(lo) < v_thresh <= V(hi): the first double t
