@@ -471,7 +471,9 @@ export class WindowedLif {
   /**
    * The exact sweep of neuron i of fast population f over its inputs of the window (those the bound could
    * not clear): in time order, each interval between inputs is searched for a threshold crossing by
-   * thresholdCrossing's firstCrossingTime (after its O(1) exclusion test), the neuron fires there, is held
+   * thresholdCrossing's firstCrossingTime (unless V provably stays below threshold on it: the exact maximum
+   * of {@link quadraticPeak} for tau_syn = tau_m / 2, else firstCrossingTime's own O(1) exclusion test), the
+   * neuron fires there, is held
    * at v_reset while refractory, and takes the input; at the end its state is at `end`. The same steps as
    * lifDynamics' nextSpikeTime, advanceTo, fire and receive, with the state carried from one input to the
    * next by the window's factors (a table of e^{-a t} where the population has one) rather than a fresh
@@ -512,6 +514,7 @@ export class WindowedLif {
       if (tIn > t0) {
         // free on (t0, tIn]: a crossing there, or the state at tIn
         const h = tIn - t0;
+        let below = false;
         if (ratioTwo) {
           // tau_syn = tau_m / 2: with x = e^{-a t}, V(t) - c = u x + g S x (1 - x) (u = V(0) - c, g = I_E + I_I,
           // S = 1 / (C_m (b - a))), a quadratic in x; its maximum over x in [e^{-a h}, 1] bounds V on the
@@ -520,51 +523,41 @@ export class WindowedLif {
           const u = v - c;
           const gs = (iE + iI) * scaleTwo;
           const qEnd = u * x + gs * (x * (1 - x));
-          const qMax = quadraticPeak(u, gs, x, qEnd);
-          if (c + qMax < theta - 32 * EPS * (Math.abs(theta) + Math.abs(c) + Math.abs(u) + Math.abs(gs))) {
+          below = c + quadraticPeak(u, gs, x, qEnd) < theta - 32 * EPS * (Math.abs(theta) + Math.abs(c) + Math.abs(u) + Math.abs(gs));
+          if (below) {
             v = c + qEnd;
             iE *= x * x;
             iI *= x * x;
-            t0 = tIn;
-            if (!hasInput) break;
-            const w = weights[pos];
-            if (w >= 0) iE += w;
-            else iI += w;
-            pos++;
-            const y = v + iE + iI;
-            if (y - y !== 0) {
-              this.store(s, i, t0, v, iE, iI, ref);
-              return false;
-            }
-            continue;
           }
         }
-        const searched = !crossingExcluded(k, i, v, iE, iI, h);
-        const dt = searched ? firstCrossingTime(k, i, v, iE, iI, h) : Infinity;
-        if (dt < h || (hasInput && dt === h)) {
-          const tc = t0 + dt < tIn ? t0 + dt : tIn;
-          if (tc > t0) {
-            this.stepFactors(f, tc - t0);
+        if (!below) {
+          const searched = !crossingExcluded(k, i, v, iE, iI, h);
+          const dt = searched ? firstCrossingTime(k, i, v, iE, iI, h) : Infinity;
+          if (dt < h || (hasInput && dt === h)) {
+            const tc = t0 + dt < tIn ? t0 + dt : tIn;
+            if (tc > t0) {
+              this.stepFactors(f, tc - t0);
+              iE *= step[STEP_EXC];
+              iI *= step[STEP_INH];
+            }
+            v = vReset;
+            t0 = tc;
+            ref = tc + tauRefrac;
+            this.store(s, i, t0, v, iE, iI, ref);
+            emit(i, tc);
+            continue;
+          }
+          if (searched && horizonState[HORIZON] === h) {
+            // the search propagated to tIn already
+            v = horizonState[0];
+            iE = horizonState[1];
+            iI = horizonState[2];
+          } else {
+            this.stepFactors(f, h);
+            v = c + (v - c) * step[STEP_MEM] + (iE * step[STEP_K_EXC] + iI * step[STEP_K_INH]);
             iE *= step[STEP_EXC];
             iI *= step[STEP_INH];
           }
-          v = vReset;
-          t0 = tc;
-          ref = tc + tauRefrac;
-          this.store(s, i, t0, v, iE, iI, ref);
-          emit(i, tc);
-          continue;
-        }
-        if (searched && horizonState[HORIZON] === h) {
-          // the search propagated to tIn already
-          v = horizonState[0];
-          iE = horizonState[1];
-          iI = horizonState[2];
-        } else {
-          this.stepFactors(f, h);
-          v = c + (v - c) * step[STEP_MEM] + (iE * step[STEP_K_EXC] + iI * step[STEP_K_INH]);
-          iE *= step[STEP_EXC];
-          iI *= step[STEP_INH];
         }
         t0 = tIn;
       }
