@@ -14,7 +14,7 @@
  */
 import { runNetwork, type RunResult } from '../core/engine/runNetwork.ts';
 import { lifDynamics } from '../core/lif/lifDynamics.ts';
-import { buildNetwork } from './lib/balancedNetwork.ts';
+import { IN_DEGREE, buildNetwork } from './lib/balancedNetwork.ts';
 
 function argument(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,6 +22,10 @@ function argument(name: string, fallback: string): string {
 }
 
 const n = Number(argument('size', '1000'));
+if (!Number.isInteger(n) || n <= IN_DEGREE) {
+  console.error(`firstspike: error: --size: expected an integer above the in-degree ${IN_DEGREE}, got '${argument('size', '')}'`);
+  process.exit(2);
+}
 const seed = Number(argument('seed', '1'));
 const seconds = Number(argument('seconds', '10'));
 const durationMs = 1000 * seconds;

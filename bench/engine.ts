@@ -24,7 +24,7 @@ import { runNetworkThreads as sourceRunNetworkThreads } from '../core/engine/par
 import type { SpikeTable } from '../core/engine/recorder.ts';
 import { runNetwork as sourceRunNetwork, type RunResult } from '../core/engine/runNetwork.ts';
 import type { Network } from '../core/network/network.ts';
-import { buildNetwork } from './lib/balancedNetwork.ts';
+import { IN_DEGREE, buildNetwork } from './lib/balancedNetwork.ts';
 import { lifDynamics as sourceLifDynamics } from '../core/lif/lifDynamics.ts';
 
 function argument(name: string, fallback: string): string {
@@ -83,6 +83,10 @@ const { runNetwork, runNetworkThreads, lifDynamics }: Engine = fromDist
   : { runNetwork: sourceRunNetwork, runNetworkThreads: sourceRunNetworkThreads, lifDynamics: sourceLifDynamics };
 
 const sizes = argument('sizes', '1000,4000').split(',').map(Number);
+if (!sizes.every((n) => Number.isInteger(n) && n > IN_DEGREE)) {
+  console.error(`firstspike: error: --sizes: expected integers above the in-degree ${IN_DEGREE}, got '${argument('sizes', '')}'`);
+  process.exit(2);
+}
 const seconds = Number(argument('seconds', '1'));
 const seed = Number(argument('seed', '1'));
 const reference = process.argv.includes('--reference');

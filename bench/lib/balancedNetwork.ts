@@ -9,8 +9,13 @@ import { lifParamArrays } from '../../core/lif/params.ts';
 import { csrFromTriples, type Network } from '../../core/network/network.ts';
 import { exponentialDraw, integerDraw, randomStream } from '../../core/rng.ts';
 
+/** Fixed in-degree of the benchmark network. */
+export const IN_DEGREE = 100;
+
 export function buildNetwork(n: number, totalMs: number, seed: number): { network: Network; synapseBytes: number; synapses: number } {
-  const K = 100;
+  const K = IN_DEGREE;
+  // K distinct sources other than the neuron itself: the draw below would never end with n <= K
+  if (!Number.isInteger(n) || n <= K) throw new RangeError(`N must be an integer above the in-degree ${K}, got ${n}`);
   const nExc = Math.round(0.8 * n);
   const conn = randomStream(seed, 'connectivity/recurrent');
   const pre = new Int32Array(n * K);
