@@ -2,7 +2,8 @@
  * Engine benchmark (issue: exact engine). N LIF neurons, fixed in-degree K = 100 without self-connections,
  * the first 80% excitatory (w = +0.1 nA), the rest inhibitory (w = -0.4 nA), delay 1 ms; each neuron gets
  * its own Poisson input of 1550 Hz with w = 0.1 nA. tau_m 10 ms, tau_syn_E = tau_syn_I = 5 ms, cm 10 nF,
- * v_rest = v_reset = 0 mV, v_thresh = 1 mV, tau_refrac 2 ms. 1 s is measured after a 0.1 s warm-up.
+ * v_rest = v_reset = 0 mV, v_thresh = 1 mV, tau_refrac 2 ms. 1 s is measured after a 0.1 s warm-up, in a
+ * run that follows the JIT warm-up (about 5e6 synaptic events of the same network, see JIT_WARMUP_EVENTS).
  *
  *   npx tsx bench/engine.ts [--sizes 1000,4000] [--seconds 1] [--seed 1] [--threads 1] [--reference] [--dist]
  *
@@ -104,11 +105,23 @@ function identical(a: RunResult, b: RunResult): boolean {
   return same(a.spikes, b.spikes) && JSON.stringify(a.statistics) === JSON.stringify(b.statistics);
 }
 const warmupMs = 100;
+/**
+ * Synaptic events the engine runs before any measurement, as Brian2's figures exclude its code generation
+ * and compilation. 5e6 is about 2 s of the N = 1000 network (capped at one run's length), 0.4 s at N = 4000
+ * and 17 ms at N = 1e5 (at least 50 ms). With the former fixed 50 ms, the first size measured in a process
+ * at N = 1000 ran 10-15% slower than the same size measured again in it (docs/benchmarks.md, session 7).
+ */
+const JIT_WARMUP_EVENTS = 5e6;
 const totalMs = warmupMs + 1000 * seconds;
 console.log(`node ${process.version}, ${fromDist ? 'compiled engine (dist/)' : 'engine from the TypeScript sources (tsx)'}, ${seconds} s simulated after ${warmupMs} ms warm-up, seed ${seed}`);
 for (const n of sizes) {
   const { network, synapseBytes, synapses } = buildNetwork(n, totalMs, seed);
-  await run(network, 50); // JIT warm-up of the engine itself
+  // JIT warm-up of the engine itself (V8 compiles the hot functions in the background for a while): the same
+  // network for about JIT_WARMUP_EVENTS synaptic events, at least 50 ms and at most the whole run
+  const probe = await run(network, 50);
+  const eventsPerMs = (probe.result.statistics.externalEvents + probe.result.statistics.recurrentEvents) / 50;
+  const jitMs = Math.min(totalMs, Math.max(50, JIT_WARMUP_EVENTS / Math.max(eventsPerMs, 1)));
+  if (jitMs > 50) await run(network, jitMs);
   const warm = await run(network, warmupMs);
   const runs = threads === 1 ? [await run(network, totalMs)] : [await run(network, totalMs, threads), await run(network, totalMs)];
   for (const full of runs) report(n, full, warm, synapseBytes, synapses, full === runs[0] ? threads : 1);
