@@ -122,6 +122,8 @@ for (const n of sizes) {
   const eventsPerMs = (probe.result.statistics.externalEvents + probe.result.statistics.recurrentEvents) / 50;
   const jitMs = Math.min(totalMs, Math.max(50, JIT_WARMUP_EVENTS / Math.max(eventsPerMs, 1)));
   if (jitMs > 50) await run(network, jitMs);
+  // the threaded run's workers are pooled across runs: warm their JIT the same way
+  if (threads > 1) await run(network, jitMs, threads);
   const warm = await run(network, warmupMs);
   const runs = threads === 1 ? [await run(network, totalMs)] : [await run(network, totalMs, threads), await run(network, totalMs)];
   for (const full of runs) report(n, full, warm, synapseBytes, synapses, full === runs[0] ? threads : 1);
