@@ -1,7 +1,7 @@
 import type { LifConstants } from '../lif/constants.ts';
-import { DECAY_EXC, DECAY_INH, DECAY_MEM, KERNEL_EXC, KERNEL_INH, intervalFactors } from '../lif/propagator.ts';
+import { DECAY_EXC, DECAY_INH, DECAY_MEM, I_EXC, I_INH, KERNEL_EXC, KERNEL_INH, V, intervalFactors } from '../lif/propagator.ts';
 import type { LifParamArrays } from '../lif/params.ts';
-import { crossingExcluded, firstCrossingTime, horizonState } from '../lif/thresholdCrossing.ts';
+import { HORIZON, crossingExcluded, firstCrossingTime, horizonState } from '../lif/thresholdCrossing.ts';
 import type { NeuronStateArrays } from '../substrate/dynamics.ts';
 
 /**
@@ -93,8 +93,6 @@ const STEP_EXC = 1;
 const STEP_K_EXC = 2;
 const STEP_INH = 3;
 const STEP_K_INH = 4;
-/** Slot of thresholdCrossing's horizonState holding the horizon it was computed for. */
-const HORIZON = 3;
 const EPS = Number.EPSILON;
 
 /** Slots of WindowedLif.acc. */
@@ -549,9 +547,9 @@ export class WindowedLif {
           }
           if (searched && horizonState[HORIZON] === h) {
             // the search propagated to tIn already
-            v = horizonState[0];
-            iE = horizonState[1];
-            iI = horizonState[2];
+            v = horizonState[V];
+            iE = horizonState[I_EXC];
+            iI = horizonState[I_INH];
           } else {
             this.stepFactors(f, h);
             v = c + (v - c) * step[STEP_MEM] + (iE * step[STEP_K_EXC] + iI * step[STEP_K_INH]);

@@ -2,7 +2,7 @@ import type { NeuronDynamics, NeuronStateArrays } from '../substrate/dynamics.ts
 import { lifConstants, type LifConstants } from './constants.ts';
 import type { LifParamArrays } from './params.ts';
 import { I_EXC, I_INH, V, propagateFree, propagationScratch } from './propagator.ts';
-import { firstCrossingTime, horizonState } from './thresholdCrossing.ts';
+import { HORIZON, firstCrossingTime, horizonState } from './thresholdCrossing.ts';
 import { lifFirstSpikes } from './firstSpikeSweep.ts';
 
 const scratch = propagationScratch();
@@ -46,7 +46,7 @@ export const lifDynamics: NeuronDynamics<LifConstants> = {
       }
       t0 = ref;
     }
-    if (cached[CACHED_NEURON] === i && cached[CACHED_FROM] === t0 && cached[CACHED_TO] === t && horizonState[3] === t - t0) {
+    if (cached[CACHED_NEURON] === i && cached[CACHED_FROM] === t0 && cached[CACHED_TO] === t && horizonState[HORIZON] === t - t0) {
       // the crossing search just propagated this neuron over exactly this interval: reuse its result
       s.vMv[i] = horizonState[V];
       s.iExcNa[i] = horizonState[I_EXC];

@@ -4,7 +4,7 @@ import { DV_DT, D2V_DT2, I_EXC, I_INH, V, propagateFree, propagationScratch } fr
 const scratch = propagationScratch();
 
 /** Slot of `horizonState` holding the horizon it was computed for. */
-const HORIZON = 3;
+export const HORIZON = 3;
 
 /**
  * The free state (V, I_E, I_I) at the horizon from the last `firstCrossingTime` call that evaluated it,
