@@ -6,7 +6,6 @@ import type { LifPopulation, Network } from '../core/network/network.ts';
 import { neuronStateArrays } from '../core/substrate/dynamics.ts';
 import type { RealiseContext } from '../core/substrate/substrate.ts';
 import { ForwardBackward, emptySampleResult } from '../plugins/learning/forwardBackward.ts';
-import type { LayeredModel } from '../plugins/learning/model.ts';
 import { TTFS_NEURON } from '../plugins/learning/presets.ts';
 import {
   BSS2_ALL_OFF,
@@ -31,6 +30,7 @@ import {
 } from '../substrates/bss2/index.ts';
 import { idealSubstrate } from '../substrates/ideal/index.ts';
 import { lifPop, projection, runOnSubstrate, smallNetworkArb, sourcePop } from './helpers/networks.ts';
+import { layeredModel } from './helpers/layeredModels.ts';
 import { meanSd } from './helpers/statistics.ts';
 
 // ---- helpers --------------------------------------------------------------------------------------------
@@ -76,18 +76,6 @@ function tonicNeuron(asymptote: number, tauRefrac: number): Network {
 }
 
 const LAYERED_OPTIONS = { ...BSS2_ALL_OFF };
-
-function layeredModel(weights: readonly number[], sizes: readonly number[], bias: boolean): LayeredModel {
-  const biasTimes = sizes.slice(1).map(() => (bias ? 0.9 : null));
-  let at = 0;
-  const ws: Float64Array[] = [];
-  for (let l = 1; l < sizes.length; l++) {
-    const n = (sizes[l - 1] + (bias ? 1 : 0)) * sizes[l];
-    ws.push(Float64Array.from({ length: n }, (_, k) => weights[(at + k) % weights.length]));
-    at += n;
-  }
-  return { layerSizes: sizes, biasTimes, neuron: TTFS_NEURON, weights: ws };
-}
 
 // ---- everything off = ideal -------------------------------------------------------------------------------
 

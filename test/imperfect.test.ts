@@ -24,6 +24,7 @@ import {
 } from '../substrates/imperfect/index.ts';
 import { idealSubstrate } from '../substrates/ideal/index.ts';
 import { lifPop, projection, runOnSubstrate, smallNetworkArb, sourcePop } from './helpers/networks.ts';
+import { layeredModel } from './helpers/layeredModels.ts';
 import { meanSd } from './helpers/statistics.ts';
 
 // ---- helpers --------------------------------------------------------------------------------------------
@@ -59,19 +60,6 @@ function expectNormal(xs: ArrayLike<number>, mean: number, sd: number): void {
 /** A count of successes out of n trials of probability p: within 4 binomial standard deviations of n p. */
 function expectBinomial(count: number, n: number, p: number): void {
   expect(Math.abs(count - n * p)).toBeLessThan(4 * Math.sqrt(n * p * (1 - p)));
-}
-
-/** A layered TTFS model with the given weights (cycled), sizes and bias inputs at 0.9. */
-function layeredModel(weights: readonly number[], sizes: readonly number[], bias: boolean, neuron: LifParams = TTFS_NEURON): LayeredModel {
-  const biasTimes = sizes.slice(1).map(() => (bias ? 0.9 : null));
-  let at = 0;
-  const ws: Float64Array[] = [];
-  for (let l = 1; l < sizes.length; l++) {
-    const n = (sizes[l - 1] + (bias ? 1 : 0)) * sizes[l];
-    ws.push(Float64Array.from({ length: n }, (_, k) => weights[(at + k) % weights.length]));
-    at += n;
-  }
-  return { layerSizes: sizes, biasTimes, neuron, weights: ws };
 }
 
 /** A population of `size` TTFS neurons driven by one input at t = 0.1 of weight `w`. */
