@@ -1,6 +1,6 @@
 import type { CsrMatrix } from '../network/network.ts';
 import type { RandomStream } from '../rng.ts';
-import { drawDistinct, type ConnectorEnds } from './connectors.ts';
+import { BernoulliPairs, drawDistinct, type ConnectorEnds } from './connectors.ts';
 import type { ConnectorConfig } from './schema.ts';
 import type { WeightOf } from './weights.ts';
 
@@ -66,10 +66,7 @@ export function connectorCsr(
       const list = connector.connections;
       const n = list.length;
       checkCount(n);
-      const rowStart = new Int32Array(rows + 1);
-      for (let k = 0; k < n; k++) rowStart[list[k][0] + 1]++;
-      for (let r = 0; r < rows; r++) rowStart[r + 1] += rowStart[r];
-      const fill = rowStart.slice(0, rows);
+      const { rowStart, fill } = rowsByCount(rows, n, (k) => list[k][0]);
       const targets = new Int32Array(n);
       const weights = new Float64Array(n);
       for (let k = 0; k < n; k++) {
@@ -82,6 +79,17 @@ export function connectorCsr(
       return { rows, rowStart, targets, weights };
     }
   }
+}
+
+/**
+ * Row starts of the CSR matrix of `count` connections whose k-th (in generation order) lies in row rowOf(k),
+ * by a counting sort, and per row a fill cursor at its start (the slot of its next connection).
+ */
+function rowsByCount(rows: number, count: number, rowOf: (k: number) => number): { rowStart: Int32Array; fill: Int32Array } {
+  const rowStart = new Int32Array(rows + 1);
+  for (let k = 0; k < count; k++) rowStart[rowOf(k) + 1]++;
+  for (let r = 0; r < rows; r++) rowStart[r + 1] += rowStart[r];
+  return { rowStart, fill: rowStart.slice(0, rows) };
 }
 
 /** Pre-major: row i holds posts 0..nPost-1 (without i when self-connections are excluded). */
@@ -106,10 +114,9 @@ function allToAll(ends: ConnectorEnds, self: boolean, weightOf: WeightOf, checkC
 }
 
 /**
- * Bernoulli(p) over the candidate pairs in pre-major order, drawing the geometric gap to the next chosen
- * pair: gap = floor(ln(1-u) / ln(1-p)) (inverse CDF), one draw per connection (as `generateConnections`).
- * Pre-major generation order is CSR order, so targets are written in place; the target array starts at the
- * expected count plus six standard deviations and grows by half when a rare draw needs more.
+ * fixed_probability's pairs as `BernoulliPairs` generates them (connectors.ts), pre-major, which is CSR
+ * order, so targets are written in place; the target array starts at the expected count plus six standard
+ * deviations and grows by half when a rare draw needs more.
  */
 function fixedProbability(
   ends: ConnectorEnds,
@@ -120,39 +127,21 @@ function fixedProbability(
   checkCount: CountCheck,
 ): CsrMatrix {
   const rows = ends.nPre;
-  const perRow = self ? ends.nPost : ends.nPost - 1;
-  const total = rows * perRow;
+  const pairs = new BernoulliPairs(ends, self, p, openStream);
+  const total = pairs.candidates;
   const rowStart = new Int32Array(rows + 1);
-  const expected = p * Math.max(0, total);
-  let targets = new Int32Array(Math.min(Math.max(0, total), Math.ceil(expected + 6 * Math.sqrt(expected * (1 - p)) + 16)));
+  const expected = p * total;
+  let targets = new Int32Array(Math.min(total, Math.ceil(expected + 6 * Math.sqrt(expected * (1 - p)) + 16)));
   let count = 0;
   let row = 0;
-  const emit = (position: number): void => {
-    const i = Math.floor(position / perRow);
-    const k = position - i * perRow;
-    while (row < i) rowStart[++row] = count;
+  while (pairs.next()) {
+    while (row < pairs.pre) rowStart[++row] = count;
     if (count === targets.length) {
       const grown = new Int32Array(Math.min(total, Math.ceil(targets.length * 1.5) + 16));
       grown.set(targets);
       targets = grown;
     }
-    // Without self-connections row i skips column i: candidate k maps to post k (k < i) or k + 1.
-    targets[count++] = !self && k >= i ? k + 1 : k;
-  };
-  if (p > 0 && total > 0) {
-    if (p === 1) {
-      for (let position = 0; position < total; position++) emit(position);
-    } else {
-      const stream = openStream();
-      const logQ = Math.log1p(-p);
-      let position = -1;
-      for (;;) {
-        const gap = Math.floor(Math.log1p(-stream.next()) / logQ);
-        position += 1 + gap;
-        if (!(position < total)) break;
-        emit(position);
-      }
-    }
+    targets[count++] = pairs.post;
   }
   while (row < rows) rowStart[++row] = count;
   checkCount(count);
@@ -190,10 +179,7 @@ function fixedInDegree(
       preOf.set(chosen, j * n);
     }
   }
-  const rowStart = new Int32Array(rows + 1);
-  for (let k = 0; k < count; k++) rowStart[preOf[k] + 1]++;
-  for (let r = 0; r < rows; r++) rowStart[r + 1] += rowStart[r];
-  const fill = rowStart.slice(0, rows);
+  const { rowStart, fill } = rowsByCount(rows, count, (k) => preOf[k]);
   const targets = new Int32Array(count);
   const weights = new Float64Array(count);
   for (let k = 0; k < count; k++) {

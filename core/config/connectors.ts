@@ -181,11 +181,6 @@ function allToAll(ends: ConnectorEnds, self: boolean): Connections {
   return out.finish();
 }
 
-/**
- * Bernoulli(p) over the candidate pairs in pre-major order. Instead of one uniform per pair we draw the
- * gap to the next chosen pair, which is geometric: gap = floor(ln(1-u) / ln(1-p)) (inverse CDF), so the
- * cost is one draw per connection. The result has the same distribution as independent coin flips.
- */
 function fixedProbability(
   ends: ConnectorEnds,
   self: boolean,
@@ -193,29 +188,57 @@ function fixedProbability(
   openStream: () => RandomStream,
 ): Connections {
   const out = new PairBuffer();
-  const perRow = self ? ends.nPost : ends.nPost - 1;
-  const total = ends.nPre * perRow;
-  if (p === 0 || total <= 0) return out.finish();
-  const emit = (position: number): void => {
-    const i = Math.floor(position / perRow);
-    const k = position - i * perRow;
-    // Without self-connections row i skips column i: candidate k maps to post k (k < i) or k + 1.
-    out.push(i, !self && k >= i ? k + 1 : k);
-  };
-  if (p === 1) {
-    for (let position = 0; position < total; position++) emit(position);
-    return out.finish();
-  }
-  const stream = openStream();
-  const logQ = Math.log1p(-p);
-  let position = -1;
-  for (;;) {
-    const gap = Math.floor(Math.log1p(-stream.next()) / logQ);
-    position += 1 + gap;
-    if (!(position < total)) break;
-    emit(position);
-  }
+  const pairs = new BernoulliPairs(ends, self, p, openStream);
+  while (pairs.next()) out.push(pairs.pre, pairs.post);
   return out.finish();
+}
+
+/**
+ * fixed_probability's connections in generation order (pre-major): Bernoulli(p) over the candidate pairs.
+ * Instead of one uniform per pair we draw the gap to the next chosen pair, which is geometric:
+ * gap = floor(ln(1-u) / ln(1-p)) (inverse CDF), so the cost is one draw per connection. The result has the
+ * same distribution as independent coin flips. The stream is opened only when 0 < p < 1.
+ *
+ *   const pairs = new BernoulliPairs(ends, self, p, openStream);
+ *   while (pairs.next()) use(pairs.pre, pairs.post);
+ */
+export class BernoulliPairs {
+  /** The current pair (after next() returned true). */
+  pre = 0;
+  post = 0;
+  /** Candidate pairs per pre and in all; the current candidate's position in pre-major order. */
+  private readonly perRow: number;
+  readonly candidates: number;
+  private position = -1;
+  private readonly stream: RandomStream | null;
+  private readonly logQ: number;
+
+  constructor(
+    ends: ConnectorEnds,
+    private readonly self: boolean,
+    p: number,
+    openStream: () => RandomStream,
+  ) {
+    this.perRow = self ? ends.nPost : ends.nPost - 1;
+    this.candidates = Math.max(0, ends.nPre * this.perRow);
+    // p = 0: no pair; p = 1: every pair, no draws
+    if (!(p > 0)) this.position = this.candidates;
+    this.stream = p > 0 && p < 1 && this.candidates > 0 ? openStream() : null;
+    this.logQ = Math.log1p(-p);
+  }
+
+  /** Moves to the next chosen pair; false when there is none. */
+  next(): boolean {
+    if (!(this.position < this.candidates)) return false;
+    this.position += this.stream === null ? 1 : 1 + Math.floor(Math.log1p(-this.stream.next()) / this.logQ);
+    if (!(this.position < this.candidates)) return false;
+    const i = Math.floor(this.position / this.perRow);
+    const k = this.position - i * this.perRow;
+    this.pre = i;
+    // Without self-connections row i skips column i: candidate k maps to post k (k < i) or k + 1.
+    this.post = !this.self && k >= i ? k + 1 : k;
+    return true;
+  }
 }
 
 /**
