@@ -26,16 +26,20 @@ interface SpecFile {
   readonly spec: SweepSpec;
 }
 
+/** The JSON document in `path`, taken as a T (checked by the caller); a SweepStoreError names `what` when it is not JSON. */
+function readJsonAs<T>(path: string, what: string): T {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch (error) {
+    throw new SweepStoreError(`${path}: not a ${what} (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
 /** Reads the spec a sweep folder was made for (null when there is none yet). */
 export function readFolderSpec(dir: string): { hash: string; spec: SweepSpec } | null {
   const path = sweepPaths(dir).spec;
   if (!existsSync(path)) return null;
-  let doc: SpecFile;
-  try {
-    doc = JSON.parse(readFileSync(path, 'utf8')) as SpecFile;
-  } catch (error) {
-    throw new SweepStoreError(`${path}: not a sweep spec file (${error instanceof Error ? error.message : String(error)})`);
-  }
+  const doc = readJsonAs<SpecFile>(path, 'sweep spec file');
   if (doc?.format !== 'firstspike.sweep-spec' || typeof doc.spec_hash !== 'string') throw new SweepStoreError(`${path}: not a sweep spec file`);
   return { hash: doc.spec_hash, spec: doc.spec };
 }
@@ -66,12 +70,7 @@ export async function openSweepFolder(dir: string, spec: SweepSpec): Promise<voi
 /** Reads a finished job file; null when it is absent. Throws for a file that is not a job file. */
 export function readJobFile(path: string): JobFile | null {
   if (!existsSync(path)) return null;
-  let doc: JobFile;
-  try {
-    doc = JSON.parse(readFileSync(path, 'utf8')) as JobFile;
-  } catch (error) {
-    throw new SweepStoreError(`${path}: not a sweep job file (${error instanceof Error ? error.message : String(error)})`);
-  }
+  const doc = readJsonAs<JobFile>(path, 'sweep job file');
   if (doc?.format !== 'firstspike.sweep-job' || typeof doc.spec_hash !== 'string' || !Array.isArray(doc.results)) {
     throw new SweepStoreError(`${path}: not a sweep job file`);
   }
